@@ -1,0 +1,54 @@
+"""The one skill object every door (Lambda, web server, console) calls, and its safe entry."""
+
+import json
+import logging
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+from ask_sdk_model.response import Response
+from ask_sdk_model.ui import SsmlOutputSpeech
+
+from skill import content, replies
+from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler
+
+log = logging.getLogger(__name__)
+RESPONSE_VERSION = "1.0"
+
+
+def create_skill(skill_id: str | None = None, persistence_adapter=None) -> CustomSkill:
+    """Build the skill. With ``skill_id`` set, requests for any other skill are refused."""
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    builder.skill_id = skill_id
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(RelieveAnywayExceptionHandler())
+    return builder.create()
+
+
+def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
+    """Answer one Alexa request given as parsed JSON, the way Lambda hands it over.
+
+    An event the SDK cannot even read still gets the first relief instruction back, so a person
+    in a cramp hears what to do whatever went wrong.
+    """
+    try:
+        envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        if envelope.request is None:
+            raise ValueError("the event has no request")
+    except Exception:
+        log.exception("unreadable request envelope")
+        return skill.serializer.serialize(relief_anyway_envelope())
+    return skill.serializer.serialize(skill.invoke(envelope, context))
+
+
+def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:
+    """A complete response that gives the first relief instruction and ends the session."""
+    reply = replies.error(content.for_locale(locale))
+    return ResponseEnvelope(
+        version=RESPONSE_VERSION,
+        response=Response(
+            output_speech=SsmlOutputSpeech(ssml=f"<speak>{reply.speech}</speak>"),
+            should_end_session=True,
+        ),
+    )

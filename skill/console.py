@@ -1,0 +1,177 @@
+"""Try Cramp Coach without a device: type what you would say, read what Alexa would say.
+
+    python -m skill.console                      # interactive
+    python -m skill.console "my foot is cramping" "next" "it's gone"
+
+Each line goes through the same interaction model Alexa gets (skill/nlu.py), becomes a real
+request envelope, and is answered by the same skill object the Lambda entry uses.
+"""
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+
+from skill import envelopes, speech
+from skill.app import create_skill, handle_event
+from skill.nlu import Match, Understanding, normalize
+
+EXIT_WORDS = {"/quit", "/exit"}
+
+
+@dataclass
+class Turn:
+    said: str
+    request: dict
+    response: dict
+
+    @property
+    def output(self) -> dict:
+        return self.response.get("response", {})
+
+    @property
+    def speech(self) -> str:
+        return self.output.get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def reprompt(self) -> str:
+        return self.output.get("reprompt", {}).get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def card(self) -> dict | None:
+        return self.output.get("card")
+
+    @property
+    def session_ended(self) -> bool:
+        return self.output.get("shouldEndSession") is not False
+
+
+class Device:
+    """Plays the part of an Echo and the Alexa service around one skill."""
+
+    def __init__(self, skill=None, locale: str = "en-US", skill_id: str | None = None):
+        self.skill = skill or create_skill()
+        self.understanding = Understanding(locale)
+        self.locale = locale
+        self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
+        self.session: envelopes.Session | None = None
+        self._user_id: str | None = None
+        invocation = re.escape(self.understanding.invocation_name)
+        self._launch = re.compile(rf"(?:alexa )?(?:open|start|launch|begin|run|load) {invocation}")
+        self._one_shot = re.compile(
+            rf"(?:alexa )?(?:ask|tell) {invocation} (?:to |that |about |for |if )?(?P<rest>.+)"
+        )
+
+    def say(self, utterance: str) -> Turn:
+        """One thing the person says; a launch or one-shot phrase starts a new session."""
+        text = normalize(utterance)
+        if self._launch.fullmatch(text):
+            self._open_session()
+            return self._send(utterance, envelopes.launch_request(self.session))
+        one_shot = self._one_shot.fullmatch(text)
+        if one_shot:
+            self._open_session()
+            text = one_shot.group("rest")
+        elif self.session is None:
+            self._open_session()
+        return self.send_intent(utterance, self.understanding.understand(text))
+
+    def send_intent(self, said: str, match: Match) -> Turn:
+        if self.session is None:
+            self._open_session()
+        return self._send(said, envelopes.intent_request(self.session, match))
+
+    def end_session(self, reason: str = "USER_INITIATED") -> Turn | None:
+        """What Alexa sends when the person walks away or stays silent past the reprompt."""
+        if self.session is None:
+            return None
+        turn = self._send("", envelopes.session_ended_request(self.session, reason))
+        self.session = None
+        return turn
+
+    def _open_session(self) -> None:
+        self.session = envelopes.Session(skill_id=self.skill_id, locale=self.locale)
+        if self._user_id is None:
+            self._user_id = self.session.user_id
+        self.session.user_id = self._user_id
+
+    def _send(self, said: str, request: dict) -> Turn:
+        response = handle_event(self.skill, request)
+        turn = Turn(said, request, response)
+        if request["request"]["type"] == "SessionEndedRequest":
+            return turn
+        if turn.session_ended:
+            self.session = None
+        else:
+            self.session.attributes = response.get("sessionAttributes") or {}
+            self.session.new = False
+        return turn
+
+
+def describe(turn: Turn) -> str:
+    """The turn as the console prints it: speech, reprompt, card, and whether the session ended."""
+    lines = []
+    if turn.speech:
+        lines.append(f"Alexa: {speech.to_transcript(turn.speech)}")
+    if turn.reprompt:
+        lines.append(f"  (if you say nothing) {speech.to_transcript(turn.reprompt)}")
+    if turn.card:
+        lines.append(f"  [card] {turn.card.get('title', '')}")
+        lines.extend(f"         {line}" for line in turn.card.get("content", "").splitlines())
+    if turn.session_ended:
+        lines.append("  (session closed)")
+    return "\n".join(lines)
+
+
+def run_script(device: Device, utterances: list[str], out=sys.stdout) -> None:
+    for utterance in utterances:
+        print(f"You: {utterance}", file=out)
+        print(describe(device.say(utterance)), file=out)
+
+
+def run_interactive(device: Device) -> None:
+    print(
+        'Cramp Coach console. Type what you would say to Alexa, such as "my calf is cramping",\n'
+        '"open cramp coach", "next" or "it\'s gone". Press Enter on an empty line to stay\n'
+        "silent; Ctrl-D or /quit leaves."
+    )
+    silent_turns = 0
+    while True:
+        try:
+            line = input("You: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if line in EXIT_WORDS:
+            break
+        if line:
+            silent_turns = 0
+            print(describe(device.say(line)))
+            continue
+        silent_turns += 1
+        if device.session and silent_turns == 1:
+            reprompt = device.session.attributes.get("last_reprompt", "")
+            print(f"Alexa: {speech.to_transcript(reprompt)}")
+        elif device.session:
+            device.end_session("EXCEEDED_MAX_REPROMPTS")
+            print("  (session closed)")
+    device.end_session()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m skill.console", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("utterances", nargs="*", help="say these in order and exit")
+    parser.add_argument("--locale", default="en-US")
+    args = parser.parse_args(argv)
+    device = Device(locale=args.locale)
+    if args.utterances:
+        run_script(device, args.utterances)
+    else:
+        run_interactive(device)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""ASK SDK handlers, one per request kind. Each reads the state, picks a reply, and answers."""
+
+import logging
+
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_locale, get_slot, is_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
+
+from skill import content as skill_content
+from skill import replies
+from skill.replies import Reply
+from skill.state import (
+    ASKED_CRAMP_NOW,
+    ASKED_IS_IT_GONE,
+    ASKED_WANT_TIPS,
+    Conversation,
+)
+
+log = logging.getLogger(__name__)
+
+
+def conversation_of(handler_input: HandlerInput) -> Conversation:
+    return Conversation.from_attributes(handler_input.attributes_manager.session_attributes)
+
+
+def content_of(handler_input: HandlerInput) -> skill_content.Content:
+    return skill_content.for_locale(get_locale(handler_input))
+
+
+def respond(handler_input: HandlerInput, conversation: Conversation, reply: Reply) -> Response:
+    """Save the state, remember the reply for "repeat", and build the response."""
+    conversation.last_speech = reply.speech
+    conversation.last_reprompt = reply.reprompt
+    conversation.save_to(handler_input.attributes_manager.session_attributes)
+    builder = handler_input.response_builder.speak(reply.speech)
+    if reply.reprompt:
+        builder.ask(reply.reprompt)
+    if reply.card_title:
+        builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    return builder.set_should_end_session(reply.ends_session).response
+
+
+def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The entity-resolution id of a slot, as Alexa matched it; None when unfilled or no match."""
+    slot = get_slot(handler_input, slot_name)
+    if slot is None or slot.resolutions is None:
+        return None
+    for authority in slot.resolutions.resolutions_per_authority or []:
+        if authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+class ConversationHandler(AbstractRequestHandler):
+    """Base for handlers that answer from the conversation state with one reply function."""
+
+    def handle(self, handler_input):
+        conversation = conversation_of(handler_input)
+        reply = self.reply(content_of(handler_input), conversation, handler_input)
+        return respond(handler_input, conversation, reply)
+
+    def reply(self, content, conversation, handler_input) -> Reply:
+        raise NotImplementedError
+
+
+class IntentHandler(ConversationHandler):
+    """A handler for the intents named in ``intents``."""
+
+    intents: tuple[str, ...] = ()
+
+    def can_handle(self, handler_input):
+        return any(is_intent_name(name)(handler_input) for name in self.intents)
+
+
+class LaunchHandler(ConversationHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.launch(content, conversation)
+
+
+class CrampNowHandler(IntentHandler):
+    intents = ("CrampNowIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.start_relief(content, conversation, resolved_id(handler_input, "bodyPart"))
+
+
+class CrampGoneHandler(IntentHandler):
+    intents = ("CrampGoneIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.gone(content, conversation)
+
+
+class CrampPersistsHandler(IntentHandler):
+    """ "It still hurts": escalate during relief; before any steps, it means a cramp is on."""
+
+    intents = ("CrampPersistsIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if not conversation.in_relief:
+            return replies.start_relief(content, conversation, None)
+        return replies.still_hurts(content, conversation)
+
+
+class NextHandler(IntentHandler):
+    intents = ("AMAZON.NextIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if not conversation.in_relief:
+            return replies.nothing_to_move_through(content)
+        return replies.next_step(content, conversation)
+
+
+class PreviousHandler(IntentHandler):
+    intents = ("AMAZON.PreviousIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if not conversation.in_relief:
+            return replies.nothing_to_move_through(content)
+        return replies.previous_step(content, conversation)
+
+
+class RepeatHandler(IntentHandler):
+    intents = ("AMAZON.RepeatIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.repeat(content, conversation)
+
+
+class StartOverHandler(IntentHandler):
+    intents = ("AMAZON.StartOverIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if not conversation.in_relief:
+            return replies.launch(content, conversation)
+        return replies.start_over(content, conversation)
+
+
+class YesHandler(IntentHandler):
+    """Yes answers the question last asked; during the steps it means "go on"."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.question == ASKED_CRAMP_NOW:
+            return replies.start_relief(content, conversation, None)
+        if conversation.question == ASKED_IS_IT_GONE:
+            return replies.gone(content, conversation)
+        if conversation.question == ASKED_WANT_TIPS:
+            return replies.prevention_preview(content, conversation)
+        if conversation.in_relief:
+            return replies.next_step(content, conversation)
+        return replies.fallback(content, conversation)
+
+
+class NoHandler(IntentHandler):
+    intents = ("AMAZON.NoIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.question == ASKED_CRAMP_NOW:
+            return replies.prevention_preview(content, conversation)
+        if conversation.question == ASKED_IS_IT_GONE:
+            return replies.still_hurts(content, conversation)
+        if conversation.in_relief:
+            return replies.keep_going(content, conversation)
+        return replies.goodbye(content)
+
+
+class HelpHandler(IntentHandler):
+    intents = ("AMAZON.HelpIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.help_for(content, conversation)
+
+
+class StopHandler(IntentHandler):
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+    def reply(self, content, conversation, handler_input):
+        return replies.stop(content, conversation)
+
+
+class FallbackHandler(ConversationHandler):
+    """AMAZON.FallbackIntent, and any intent this skill does not know."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("IntentRequest")(handler_input)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.fallback(content, conversation)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        log.info(
+            "session ended: request=%s reason=%s error=%s",
+            request.request_id,
+            request.reason,
+            request.error,
+        )
+        return handler_input.response_builder.response
+
+
+class RelieveAnywayExceptionHandler(AbstractExceptionHandler):
+    """Catch-all: log with the request id, never speak the error, still give relief first."""
+
+    def can_handle(self, handler_input, exception):
+        return True
+
+    def handle(self, handler_input, exception):
+        request = handler_input.request_envelope.request
+        log.error(
+            "request %s failed",
+            getattr(request, "request_id", None),
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )
+        reply = replies.error(skill_content.for_locale(getattr(request, "locale", None)))
+        return (
+            handler_input.response_builder.speak(reply.speech).set_should_end_session(True).response
+        )
+
+
+REQUEST_HANDLERS = (
+    LaunchHandler(),
+    CrampNowHandler(),
+    CrampGoneHandler(),
+    CrampPersistsHandler(),
+    NextHandler(),
+    PreviousHandler(),
+    RepeatHandler(),
+    StartOverHandler(),
+    YesHandler(),
+    NoHandler(),
+    HelpHandler(),
+    StopHandler(),
+    SessionEndedHandler(),
+    FallbackHandler(),
+)

@@ -1,0 +1,240 @@
+"""What to say next: pure functions from content and conversation state to a Reply.
+
+They hold no sentences of their own; every word comes from the content file.
+"""
+
+from dataclasses import dataclass
+
+from skill import speech
+from skill.content import Content, Step
+from skill.state import (
+    ASKED_CRAMP_NOW,
+    ASKED_IS_IT_GONE,
+    ASKED_WANT_TIPS,
+    FINISHED_RELIEF,
+    RELIEF,
+    START,
+    Conversation,
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One response. A reply with a reprompt keeps the session open; one without ends it."""
+
+    speech: str
+    reprompt: str = ""
+    card_title: str = ""
+    card_text: str = ""
+
+    @property
+    def ends_session(self) -> bool:
+        return not self.reprompt
+
+
+def launch(content: Content, conversation: Conversation) -> Reply:
+    conversation.stage = START
+    conversation.question = ASKED_CRAMP_NOW
+    return Reply(
+        speech=speech.sentences(content.phrase("launch")),
+        reprompt=speech.sentences(content.phrase("launch_reprompt")),
+    )
+
+
+def start_relief(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
+    """The first relief step for a body part: its instruction comes first, after one word."""
+    conversation.start_relief(content.sequence_for(body_part_id))
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+
+
+def next_step(content: Content, conversation: Conversation) -> Reply:
+    steps = content.sequences[conversation.sequence].steps
+    if conversation.step + 1 >= len(steps):
+        conversation.step = len(steps) - 1
+        return _ask_is_it_gone(content, conversation)
+    conversation.step += 1
+    return _step(content, conversation)
+
+
+def previous_step(content: Content, conversation: Conversation) -> Reply:
+    if conversation.step == 0:
+        return _step(content, conversation, lead=content.phrase("first_step_already"))
+    conversation.step -= 1
+    return _step(content, conversation)
+
+
+def current_step(content: Content, conversation: Conversation) -> Reply:
+    return _step(content, conversation)
+
+
+def start_over(content: Content, conversation: Conversation) -> Reply:
+    conversation.start_relief(conversation.sequence)
+    return _step(content, conversation)
+
+
+def still_hurts(content: Content, conversation: Conversation) -> Reply:
+    """Escalate one measure at a time (warmth, stretch and rub, walk), then the red flags once."""
+    if conversation.escalation < len(content.persists):
+        step = content.persists[conversation.escalation]
+        conversation.escalation += 1
+        conversation.question = ""
+        return _timed(content, step, lead=content.phrase("persists_opener"))
+    red_flags = content.phrase("red_flags")
+    return Reply(
+        speech=speech.sentences(red_flags),
+        card_title=content.phrase("red_flags_title"),
+        card_text=red_flags,
+    )
+
+
+def gone(content: Content, conversation: Conversation) -> Reply:
+    """Close the relief kindly, offer prevention tips; the steps go to the card."""
+    had_steps = conversation.stage == RELIEF
+    conversation.stage = FINISHED_RELIEF
+    conversation.question = ASKED_WANT_TIPS
+    reply = Reply(
+        speech=speech.sentences(
+            content.phrase("gone"),
+            _disclaimer_once(content, conversation),
+            content.phrase("offer_tips"),
+        ),
+        reprompt=speech.sentences(content.phrase("offer_tips_reprompt")),
+    )
+    if not had_steps:
+        return reply
+    return Reply(
+        speech=reply.speech,
+        reprompt=reply.reprompt,
+        card_title=content.relief_text("card_title", area=_area(content, conversation)),
+        card_text=_steps_card_text(content, conversation),
+    )
+
+
+def prevention_preview(content: Content, conversation: Conversation) -> Reply:
+    conversation.question = ""
+    return Reply(
+        speech=speech.sentences(
+            _disclaimer_once(content, conversation), content.phrase("prevention_preview")
+        )
+    )
+
+
+def keep_going(content: Content, conversation: Conversation) -> Reply:
+    conversation.question = ""
+    return Reply(
+        speech=speech.slow(speech.sentences(content.phrase("keep_going"))),
+        reprompt=speech.sentences(content.phrase("step_reprompt")),
+    )
+
+
+def nothing_to_move_through(content: Content) -> Reply:
+    return Reply(
+        speech=speech.sentences(
+            content.phrase("nothing_to_move_through"), content.phrase("help_start_reprompt")
+        ),
+        reprompt=speech.sentences(content.phrase("help_start_reprompt")),
+    )
+
+
+def goodbye(content: Content, key: str = "goodbye") -> Reply:
+    return Reply(speech=speech.sentences(content.phrase(key)))
+
+
+def stop(content: Content, conversation: Conversation) -> Reply:
+    """End at once; someone stopping mid-relief still gets the steps on a card."""
+    if conversation.stage != RELIEF:
+        return goodbye(content, "stop")
+    return Reply(
+        speech=speech.sentences(content.phrase("stop")),
+        card_title=content.relief_text("card_title", area=_area(content, conversation)),
+        card_text=_steps_card_text(content, conversation),
+    )
+
+
+def help_for(content: Content, conversation: Conversation) -> Reply:
+    if conversation.stage == RELIEF:
+        return Reply(
+            speech=speech.sentences(content.phrase("help_relief")),
+            reprompt=speech.sentences(content.phrase("help_relief_reprompt")),
+        )
+    if conversation.question == ASKED_WANT_TIPS:
+        return Reply(
+            speech=speech.sentences(content.phrase("help_offer")),
+            reprompt=speech.sentences(content.phrase("offer_tips_reprompt")),
+        )
+    conversation.stage = START
+    conversation.question = ""
+    return Reply(
+        speech=speech.sentences(content.phrase("help_start")),
+        reprompt=speech.sentences(content.phrase("help_start_reprompt")),
+    )
+
+
+def fallback(content: Content, conversation: Conversation) -> Reply:
+    """One short sentence that re-orients, and the reprompt of wherever the person is."""
+    key = "fallback_relief" if conversation.stage == RELIEF else "fallback_start"
+    reprompt = conversation.last_reprompt or speech.sentences(content.phrase("help_start_reprompt"))
+    return Reply(speech=speech.sentences(content.phrase(key)), reprompt=reprompt)
+
+
+def repeat(content: Content, conversation: Conversation) -> Reply:
+    if conversation.stage == RELIEF:
+        return current_step(content, conversation)
+    if conversation.last_speech:
+        return Reply(speech=conversation.last_speech, reprompt=conversation.last_reprompt)
+    return help_for(content, conversation)
+
+
+def error(content: Content) -> Reply:
+    """When anything inside fails: the first relief instruction still comes first."""
+    first = content.sequences["general"].steps[0]
+    return Reply(
+        speech=speech.slow(speech.sentences(first.do, first.cue))
+        + " "
+        + speech.sentences(content.phrase("error"))
+    )
+
+
+def _step(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+    conversation.question = ""
+    step = content.sequences[conversation.sequence].steps[conversation.step]
+    return _timed(content, step, lead=lead)
+
+
+def _timed(content: Content, step: Step, lead: str = "") -> Reply:
+    """A step spoken slowly: instruction, timed hold if it has one, then what to say next."""
+    parts = [speech.sentences(lead, step.do)]
+    if step.hold:
+        parts.append(speech.timed_hold(step.hold, step.cue, step.release, content.count_words))
+    parts.append(speech.pause(1))
+    parts.append(speech.sentences(content.phrase("next_prompt")))
+    return Reply(
+        speech=speech.slow(" ".join(parts)),
+        reprompt=speech.sentences(content.phrase("step_reprompt")),
+    )
+
+
+def _ask_is_it_gone(content: Content, conversation: Conversation) -> Reply:
+    conversation.question = ASKED_IS_IT_GONE
+    return Reply(
+        speech=speech.slow(speech.sentences(content.phrase("last_step_reached"))),
+        reprompt=speech.sentences(content.phrase("last_step_reprompt")),
+    )
+
+
+def _disclaimer_once(content: Content, conversation: Conversation) -> str:
+    if conversation.disclaimer_heard:
+        return ""
+    conversation.disclaimer_heard = True
+    return content.phrase("disclaimer")
+
+
+def _area(content: Content, conversation: Conversation) -> str:
+    return content.sequences[conversation.sequence or "general"].area
+
+
+def _steps_card_text(content: Content, conversation: Conversation) -> str:
+    steps = content.sequences[conversation.sequence or "general"].steps
+    lines = [f"{number}. {step.do}" for number, step in enumerate(steps, start=1)]
+    lines.append(content.relief_text("card_footer"))
+    return "\n".join(lines)
