@@ -3,7 +3,8 @@
 Holds only where the person is in the conversation, never anything about their health.
 """
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
+from typing import ClassVar
 
 # Stages of a session.
 START = "start"
@@ -18,6 +19,9 @@ ASKED_WANT_TIPS = "want_tips"
 
 @dataclass
 class Conversation:
+    # Fields worth keeping between sessions (see skill/persistence); nothing about health.
+    REMEMBERED: ClassVar[tuple[str, ...]] = ("disclaimer_heard",)
+
     stage: str = START
     sequence: str = ""
     step: int = 0
@@ -33,8 +37,9 @@ class Conversation:
         attributes = attributes or {}
         values = {}
         for field in fields(cls):
+            default = field.default if field.default is not MISSING else field.default_factory()
             value = attributes.get(field.name)
-            if isinstance(value, type(field.default)):
+            if isinstance(value, type(default)):
                 values[field.name] = value
         return cls(**values)
 
