@@ -136,16 +136,17 @@ def nothing_to_move_through(content: Content) -> Reply:
     )
 
 
-def goodbye(content: Content, key: str = "goodbye") -> Reply:
-    return Reply(speech=speech.sentences(content.phrase(key)))
+def goodbye(content: Content) -> Reply:
+    return Reply(speech=speech.sentences(content.phrase("goodbye")))
 
 
 def stop(content: Content, conversation: Conversation) -> Reply:
     """End at once; someone stopping mid-relief still gets the steps on a card."""
+    stopped = speech.sentences(content.phrase("stop"))
     if conversation.stage != RELIEF:
-        return goodbye(content, "stop")
+        return Reply(speech=stopped)
     return Reply(
-        speech=speech.sentences(content.phrase("stop")),
+        speech=stopped,
         card_title=content.relief_text("card_title", area=_area(content, conversation)),
         card_text=_steps_card_text(content, conversation),
     )
@@ -172,9 +173,12 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
 
 def fallback(content: Content, conversation: Conversation) -> Reply:
     """One short sentence that re-orients, and the reprompt of wherever the person is."""
-    key = "fallback_relief" if conversation.stage == RELIEF else "fallback_start"
+    if conversation.stage == RELIEF:
+        sentence = content.phrase("fallback_relief")
+    else:
+        sentence = content.phrase("fallback_start")
     reprompt = conversation.last_reprompt or speech.sentences(content.phrase("help_start_reprompt"))
-    return Reply(speech=speech.sentences(content.phrase(key)), reprompt=reprompt)
+    return Reply(speech=speech.sentences(sentence), reprompt=reprompt)
 
 
 def repeat(content: Content, conversation: Conversation) -> Reply:
