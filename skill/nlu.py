@@ -44,6 +44,12 @@ def normalize(utterance: str) -> str:
     return " ".join(_NOT_SPOKEN.sub(" ", text).split())
 
 
+def built_in_utterances(locale: str) -> dict[str, list[str]]:
+    """Common phrasings of Alexa's built-in intents, by intent name."""
+    path = Path(str(BUILTIN_UTTERANCES).format(locale=locale))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 class Understanding:
     """Matches utterances against one locale's interaction model."""
 
@@ -58,10 +64,10 @@ class Understanding:
             for sample in intent.get("samples", []):
                 pattern = self._compile(sample, slot_types)
                 self._patterns.append((pattern, intent["name"], slot_types, tuple(slot_types)))
-        builtins_path = Path(str(BUILTIN_UTTERANCES).format(locale=locale))
-        builtins = yaml.safe_load(builtins_path.read_text(encoding="utf-8"))
         self._builtins = {
-            normalize(phrase): intent for intent, phrases in builtins.items() for phrase in phrases
+            normalize(phrase): intent
+            for intent, phrases in built_in_utterances(locale).items()
+            for phrase in phrases
         }
 
     def understand(self, utterance: str) -> Match:

@@ -1,0 +1,44 @@
+"""The text console as a person uses it: from the command line and interactively."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_console(*args: str, stdin: str = "") -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.console", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout
+
+
+def test_scripted_conversation_prints_every_turn(content):
+    out = run_console("my calf is cramping", "next", "it's gone", "no")
+    assert out.count("You: ") == 4
+    assert content.sequences["calf"].steps[0].do in out
+    assert content.sequences["calf"].steps[1].do in out
+    assert "[10 s]" in out
+    assert f"[card] {content.relief_text('card_title', area='calf')}" in out
+    assert content.phrase("goodbye") in out
+    assert out.rstrip().endswith("(session closed)")
+
+
+def test_interactive_silence_reprompts_then_ends_the_session(content):
+    out = run_console(stdin="open cramp coach\n\n\n/quit\n")
+    assert content.phrase("launch") in out
+    assert content.phrase("launch_reprompt") in out
+    assert "(session closed)" in out
+
+
+def test_interactive_console_leaves_on_end_of_input(content):
+    out = run_console(stdin="my foot is cramping\nstop\n")
+    assert content.sequences["foot"].steps[0].do in out
+    assert content.phrase("stop") in out

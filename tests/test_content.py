@@ -1,0 +1,176 @@
+"""The content file against the code, against itself, and against the medical notes."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skill.content import CONTENT_DIR
+
+SKILL_DIR = Path(__file__).resolve().parent.parent / "skill"
+CONTENT_LOOKUPS = {"phrase": "phrases", "relief_text": "relief"}
+PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
+
+
+def content_lookups() -> list[tuple[str, str, str]]:
+    """(section, key, where) for every content lookup in skill/; keys must be literal strings."""
+    found = []
+    for path in SKILL_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in CONTENT_LOOKUPS or not node.args:
+                continue
+            key = node.args[0]
+            where = f"{path.name}:{node.lineno}"
+            assert isinstance(key, ast.Constant), f"{where}: content keys must be literal"
+            found.append((CONTENT_LOOKUPS[node.func.attr], key.value, where))
+    return found
+
+
+def all_strings(value, path="") -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [item for k, v in value.items() for item in all_strings(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [item for i, v in enumerate(value) for item in all_strings(v, f"{path}[{i}]")]
+    return []
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return yaml.safe_load((CONTENT_DIR / "en.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_key_the_code_asks_for_exists(raw):
+    for section, key, where in content_lookups():
+        assert key in raw[section], f"{where} asks for missing {section}.{key}"
+
+
+def test_every_phrase_is_used_by_the_code(raw):
+    used = {key for section, key, _ in content_lookups() if section == "phrases"}
+    assert set(raw["phrases"]) - used == set()
+
+
+def test_no_placeholders_or_empty_text(raw):
+    for path, text in all_strings(raw):
+        assert text.strip(), f"{path} is empty"
+        assert not PLACEHOLDERS.search(text), f"{path}: {text!r}"
+
+
+def test_format_fields_are_the_ones_the_code_fills(raw):
+    allowed = {"area"}
+    for path, text in all_strings(raw):
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        assert fields <= allowed, f"{path} has unknown fields {fields - allowed}"
+
+
+def test_every_step_is_one_short_idea_and_every_hold_can_be_counted(content):
+    steps = [s for seq in content.sequences.values() for s in seq.steps] + list(content.persists)
+    for step in steps:
+        assert len(step.do.split()) <= 25, step.do
+        if step.hold:
+            assert step.cue and step.release, step.do
+            assert step.hold % 10 == 0 and step.hold in content.count_words, step.do
+
+
+def test_every_sequence_has_steps(content):
+    assert set(content.body_parts.values()) | {"general"} == set(content.sequences)
+    for sequence in content.sequences.values():
+        assert len(sequence.steps) >= 3
+
+
+# --- safety: ../shared/medical-notes.md is binding --------------------------------------------
+
+POINTING = re.compile(
+    r"\bpoint(?:s|ed|ing)?\b[^.]{0,40}\b(?:toes?|foot|feet)\b|\b(?:toes?|foot|feet)\b[^.]{0,20}\bpoint",
+    re.IGNORECASE,
+)
+MEDICINES = re.compile(
+    r"\b(quinine|magnesium|painkillers?|pain ?relievers?|ibuprofen|paracetamol|acetaminophen|"
+    r"aspirin|naproxen|tablets?|pills?|supplements?|tonic water)\b",
+    re.IGNORECASE,
+)
+DIAGNOSIS = re.compile(r"(?<!do )\byou(?: have|'ve got| probably have|r cramp is caused)\b", re.I)
+CALLS_FOR_HELP = re.compile(
+    r"\bI(?:'ll| will| can| am going to|'m going to)? (?:call|contact|alert|notify|send)\b", re.I
+)
+
+
+def test_never_tells_anyone_to_point_the_toes_or_foot(raw):
+    for path, text in all_strings(raw):
+        assert not POINTING.search(text), f"{path}: {text!r}"
+
+
+def test_relief_never_suggests_medicines_or_supplements(raw):
+    relief = all_strings(raw["relief"], "relief") + all_strings(raw["phrases"], "phrases")
+    for path, text in relief:
+        assert not MEDICINES.search(text), f"{path}: {text!r}"
+
+
+def test_warmth_during_a_cramp_cold_only_afterwards(raw):
+    during = all_strings(raw["relief"]["sequences"]) + all_strings(raw["relief"]["persists"])
+    for path, text in during:
+        assert not re.search(r"\b(ice|cold|freez\w*)\b", text, re.I), f"{path}: {text!r}"
+    assert re.search(r"\bcold\b", raw["phrases"]["gone"])
+
+
+def test_no_compression_bandage(raw):
+    for path, text in all_strings(raw):
+        assert not re.search(r"\b(bandage|compression|wrap it tight)", text, re.I), path
+
+
+def test_never_diagnoses_and_never_offers_to_call_for_help(raw):
+    for path, text in all_strings(raw):
+        assert not DIAGNOSIS.search(text), f"{path}: {text!r}"
+        assert not CALLS_FOR_HELP.search(text), f"{path}: {text!r}"
+
+
+def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
+    red_flags = raw["phrases"]["red_flags"]
+    assert "local emergency number" in red_flags
+    assert "chest pain" in red_flags and "swollen" in red_flags
+    assert "ten minutes" in red_flags
+
+
+def test_stretches_pull_toward_the_shin(content):
+    first_steps = {name: seq.steps[0].do for name, seq in content.sequences.items()}
+    for name in ("general", "foot", "arch", "toes", "calf"):
+        assert "toward your shin" in first_steps[name], name
+
+
+def test_no_sentence_is_copied_from_the_source_article(raw):
+    """Any eight words in a row shared with the article count as copying."""
+    article = (Path(__file__).resolve().parents[2] / "shared" / "seed").glob("*.txt")
+    article_words = " ".join(p.read_text(encoding="utf-8") for p in article).lower().split()
+    assert article_words, "the source article is missing"
+    shingles = {" ".join(article_words[i : i + 8]) for i in range(len(article_words) - 7)}
+    for path, text in all_strings(raw):
+        said = text.lower().split()
+        for i in range(len(said) - 7):
+            assert " ".join(said[i : i + 8]) not in shingles, f"{path} copies the article"
+
+
+def test_spoken_text_stays_out_of_python():
+    """Sentences belong in the content file: no string literal in skill/ reads like speech."""
+    sentence = re.compile(r"^[A-Z][a-z']+(?: [a-z',]+){3,}[.?!]$")
+    for path in SKILL_DIR.rglob("*.py"):
+        if path.name == "console.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) in docstrings:
+                    continue
+                assert not sentence.match(node.value), f"{path.name}: {node.value!r}"

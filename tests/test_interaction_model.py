@@ -1,0 +1,133 @@
+"""The interaction model against Alexa's published rules, and against the skill."""
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from ask_sdk_core.attributes_manager import AttributesManager
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import RequestEnvelope
+
+from skill import envelopes, handlers
+from skill.nlu import Match, built_in_utterances, normalize
+
+# Words Alexa reserves for starting a skill; they may not be in an invocation name.
+LAUNCH_WORDS = {
+    "ask", "open", "tell", "launch", "start", "begin", "load", "play", "resume", "run", "use",
+    "talk", "enable", "go",
+}  # fmt: skip
+# An invocation name may not name the device or the platform either.
+RESERVED_NAME_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
+REQUIRED_BUILT_INS = {
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+}  # fmt: skip
+MINIMUM_SAMPLES = {"CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20}
+BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
+# Letters, spaces, apostrophes, periods and {slot} references: no digits, no other symbols.
+SAMPLE = re.compile(r"^(?:[A-Za-z.' ]|\{[A-Za-z][A-Za-z0-9_]*\})+$")
+SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+
+
+def all_samples(language_model):
+    for intent in language_model["intents"]:
+        for sample in intent.get("samples", []):
+            yield intent, sample
+
+
+def test_invocation_name(language_model):
+    name = language_model["invocationName"]
+    assert name == "cramp coach"
+    assert name == name.lower() and re.fullmatch(r"[a-z][a-z .']*[a-z]", name)
+    words = name.split()
+    assert len(words) >= 2
+    assert not set(words) & (LAUNCH_WORDS | RESERVED_NAME_WORDS)
+
+
+def test_samples_use_only_allowed_characters(language_model):
+    for intent, sample in all_samples(language_model):
+        assert SAMPLE.fullmatch(sample), f"{intent['name']}: {sample!r}"
+        assert sample == sample.strip() and "  " not in sample, sample
+        assert not re.search(r"\w\{|\}\w", sample), f"a slot must stand alone: {sample!r}"
+
+
+def test_samples_are_unique_across_intents(language_model):
+    counts = Counter(normalize(sample) for _, sample in all_samples(language_model))
+    assert [sample for sample, count in counts.items() if count > 1] == []
+
+
+def test_every_slot_in_a_sample_is_declared_and_every_declared_slot_used(language_model):
+    custom_types = {slot_type["name"] for slot_type in language_model.get("types", [])}
+    for intent in language_model["intents"]:
+        declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        used = Counter()
+        for sample in intent.get("samples", []):
+            references = SLOT_REFERENCE.findall(sample)
+            assert len(references) == len(set(references)), f"slot twice in {sample!r}"
+            for reference in references:
+                assert reference in declared, f"{intent['name']}: undeclared {{{reference}}}"
+                used[reference] += 1
+        for name, slot_type in declared.items():
+            assert used[name], f"{intent['name']}: slot {name} is never used"
+            assert slot_type in custom_types or slot_type.startswith("AMAZON.")
+
+
+def test_required_built_ins_are_declared(language_model):
+    names = {intent["name"] for intent in language_model["intents"]}
+    assert names >= REQUIRED_BUILT_INS
+
+
+@pytest.mark.parametrize(("intent_name", "minimum"), MINIMUM_SAMPLES.items())
+def test_relief_intents_have_enough_samples(language_model, intent_name, minimum):
+    intent = next(i for i in language_model["intents"] if i["name"] == intent_name)
+    assert len(intent["samples"]) >= minimum
+
+
+def test_cramp_samples_work_with_and_without_the_body_part(language_model):
+    intent = next(i for i in language_model["intents"] if i["name"] == "CrampNowIntent")
+    with_slot = [s for s in intent["samples"] if "{bodyPart}" in s]
+    assert len(with_slot) >= 15
+    assert len(intent["samples"]) - len(with_slot) >= 15
+
+
+def test_no_sample_contains_a_launch_word(language_model):
+    """Alexa, and virtual-alexa in the tests, read these words as starting the skill."""
+    for intent, sample in all_samples(language_model):
+        words = set(normalize(sample).split())
+        assert not words & {"ask", "open", "tell", "launch"}, f"{intent['name']}: {sample!r}"
+
+
+def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, content):
+    body_part = next(t for t in language_model["types"] if t["name"] == "BODY_PART")
+    ids = {value["id"] for value in body_part["values"]}
+    assert ids == BODY_PART_IDS
+    assert ids == set(content.body_parts), "every body part needs steps in the content"
+    spoken = Counter(
+        normalize(form)
+        for value in body_part["values"]
+        for form in [value["name"]["value"], *value["name"]["synonyms"]]
+    )
+    assert [form for form, count in spoken.items() if count > 1] == []
+    calf = next(v for v in body_part["values"] if v["id"] == "CALF")
+    assert "charley horse" in calf["name"]["synonyms"]
+
+
+def test_custom_samples_never_shadow_built_in_phrasings(language_model):
+    phrasings = built_in_utterances("en-US")
+    assert set(phrasings) <= REQUIRED_BUILT_INS
+    built_in = {normalize(phrase) for phrases in phrasings.values() for phrase in phrases}
+    clashes = {normalize(sample) for _, sample in all_samples(language_model)} & built_in
+    assert clashes == set()
+
+
+def test_every_declared_intent_has_its_own_handler(language_model, skill):
+    for intent in language_model["intents"]:
+        if intent["name"] == "AMAZON.FallbackIntent":
+            continue
+        request = envelopes.intent_request(envelopes.Session(), Match(intent["name"]))
+        envelope = skill.serializer.deserialize(json.dumps(request), RequestEnvelope)
+        handler_input = HandlerInput(envelope, AttributesManager(envelope))
+        chosen = next(h for h in handlers.REQUEST_HANDLERS if h.can_handle(handler_input))
+        assert not isinstance(chosen, handlers.FallbackHandler), intent["name"]

@@ -1,0 +1,107 @@
+"""Every handler, answered from request envelopes as Alexa sends them."""
+
+import copy
+import logging
+
+import lambda_function
+import pytest
+from alexa_rules import check_response
+from conftest import request_file
+
+from skill import speech
+from skill.app import handle_event
+
+
+def said(envelope: dict) -> str:
+    return speech.to_text(envelope["response"]["outputSpeech"]["ssml"])
+
+
+def test_launch_asks_one_question_and_stays_open(skill, content):
+    response = handle_event(skill, request_file("launch"))
+    check_response(response)
+    assert said(response) == content.phrase("launch")
+    assert response["response"]["shouldEndSession"] is False
+    assert response["sessionAttributes"]["question"] == "cramp_now"
+
+
+def test_charley_horse_resolves_to_the_calf_steps(skill, content):
+    response = handle_event(skill, request_file("cramp_calf_one_shot"))
+    check_response(response)
+    first = content.sequences["calf"].steps[0]
+    assert said(response).startswith(f"{content.phrase('first_step_opener')} {first.do}")
+    assert response["sessionAttributes"]["sequence"] == "calf"
+
+
+@pytest.mark.parametrize("name", ["cramp_without_slot", "cramp_unknown_body_part"])
+def test_missing_or_unmatched_body_part_gets_the_general_steps(skill, content, name):
+    response = handle_event(skill, request_file(name))
+    check_response(response)
+    assert content.sequences["general"].steps[0].do in said(response)
+    assert response["sessionAttributes"]["sequence"] == "general"
+
+
+def test_next_moves_on_from_saved_session_attributes(skill, content):
+    response = handle_event(skill, request_file("next_during_foot_relief"))
+    check_response(response)
+    assert said(response).startswith(content.sequences["foot"].steps[1].do)
+    assert response["sessionAttributes"]["step"] == 1
+
+
+def test_an_intent_the_skill_does_not_know_is_treated_as_fallback(skill, content):
+    response = handle_event(skill, request_file("unknown_intent"))
+    check_response(response)
+    assert said(response) == content.phrase("fallback_start")
+    assert response["response"]["shouldEndSession"] is False
+
+
+def test_session_ended_says_nothing_and_logs_the_reason(skill, caplog):
+    with caplog.at_level(logging.INFO, logger="skill.handlers"):
+        response = handle_event(skill, request_file("session_ended_error"))
+    check_response(response, "SessionEndedRequest")
+    assert "INVALID_RESPONSE" in caplog.text
+
+
+def test_lambda_entry_answers_a_cramp(content):
+    response = lambda_function.lambda_handler(request_file("cramp_calf_one_shot"), None)
+    check_response(response)
+    assert content.sequences["calf"].steps[0].do in said(response)
+
+
+def test_a_failing_handler_still_gives_the_first_instruction(skill, content, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("skill.replies.start_relief", broken)
+    request = request_file("cramp_calf_one_shot")
+    with caplog.at_level(logging.ERROR):
+        response = handle_event(skill, request)
+    check_response(response)
+    first = content.sequences["general"].steps[0]
+    assert said(response).startswith(first.do)
+    assert "database on fire" not in said(response)
+    assert request["request"]["requestId"] in caplog.text
+    assert "database on fire" in caplog.text
+
+
+def test_corrupt_session_attributes_still_give_relief(skill, content):
+    request = request_file("next_during_foot_relief")
+    request["session"]["attributes"] = {"stage": "relief", "sequence": "elbow", "step": "two"}
+    response = handle_event(skill, request)
+    check_response(response)
+    assert said(response).startswith(content.sequences["general"].steps[0].do)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {},
+        {"request": {}},
+        {"version": "1.0", "request": {"type": "IntentRequest", "intent": 7}},
+        {"version": "1.0", "session": "nope", "request": {"type": "LaunchRequest"}},
+    ],
+)
+def test_unreadable_events_get_the_relief_instruction(skill, content, event):
+    response = handle_event(skill, copy.deepcopy(event))
+    check_response(response)
+    assert said(response).startswith(content.sequences["general"].steps[0].do)
+    assert response["response"]["shouldEndSession"] is True
