@@ -2,14 +2,18 @@
 
 import json
 import logging
+from urllib.error import URLError
 
 import pytest
 from alexa_signing import CHAIN_URL, CertificateAuthority
+from ask_sdk_webservice_support.verifier import VerificationException
+from cryptography import x509
 from web_helpers import aged, body_of, check_refusal, check_reply, launch
 
 from skill import content as skill_content
 from skill import speech
 from webserver import envelope as envelope_checks
+from webserver import verification
 from webserver.app import MAX_BODY_BYTES, Settings, create_app
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
@@ -205,12 +209,27 @@ def test_a_certificate_that_cannot_be_fetched_is_refused(client, alexa_certifica
     assert "could not be fetched" in check_refusal(reply, 400)
 
 
-def test_the_real_fetch_of_an_unreachable_certificate_is_refused(alexa_certificate):
-    """The production verifier, no network or no such file: a 400, not a 500."""
+def test_a_certificate_fetch_that_times_out_is_refused(alexa_certificate, monkeypatch):
+    """The production fetch, with the network answering nothing: a 400 after a bounded wait."""
+    waited = []
+
+    def no_answer(url, timeout):
+        waited.append(timeout)
+        raise URLError(TimeoutError("timed out"))
+
+    monkeypatch.setattr(verification, "urlopen", no_answer)
     client = create_app(Settings()).test_client()
-    url = "https://s3.amazonaws.com/echo.api/cramp-coach-test-no-such-cert.pem"
+    url = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
     reply = post_signed(client, alexa_certificate, launch(), url=url)
     assert "could not be fetched" in check_refusal(reply, 400)
+    assert waited == [verification.FETCH_TIMEOUT]
+
+
+def test_an_oversized_chain_is_refused(client, alexa_certificate, chains):
+    url = "https://s3.amazonaws.com/echo.api/huge.pem"
+    chains[url] = alexa_certificate.chain * (verification.MAX_CHAIN_BYTES // 1000)
+    reply = post_signed(client, alexa_certificate, launch(), url=url)
+    assert "too large" in check_refusal(reply, 400)
 
 
 def test_a_chain_from_an_untrusted_authority_is_refused(client, chains):
@@ -240,11 +259,9 @@ def test_a_bad_signing_certificate_is_refused(client, authority, chains, issue, 
 
 def test_an_expired_certificate_is_refused_by_the_end_certificate_check_too(authority):
     """certvalidator catches expiry first; the verifier's own date check holds on its own."""
-    from cryptography import x509
-
     verifier = authority.verifier({})
     expired = x509.load_pem_x509_certificate(authority.issue(expired=True).chain)
-    with pytest.raises(Exception, match="Signing Certificate expired"):
+    with pytest.raises(VerificationException, match="Signing Certificate expired"):
         verifier._validate_end_certificate(expired)
 
 
