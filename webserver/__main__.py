@@ -22,7 +22,7 @@ log = logging.getLogger("webserver")
 
 
 def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Settings:
-    """Flags win over the environment, which wins over the defaults.
+    """Flags win over the environment, which wins over the defaults (argparse checks both).
 
     ``--store-path`` is put into CRAMP_COACH_SQLITE_PATH, so the skill's persistence reads the
     same file whichever way it was given.
@@ -37,7 +37,7 @@ def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Setting
     parser.add_argument(
         "--port",
         type=int,
-        default=int(environ.get("CRAMP_COACH_PORT", defaults.port)),
+        default=environ.get("CRAMP_COACH_PORT", defaults.port),
         help="port to listen on (CRAMP_COACH_PORT; default %(default)s)",
     )
     parser.add_argument(
@@ -53,7 +53,7 @@ def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Setting
     parser.add_argument(
         "--threads",
         type=int,
-        default=int(environ.get("CRAMP_COACH_THREADS", defaults.threads)),
+        default=environ.get("CRAMP_COACH_THREADS", defaults.threads),
         help="worker threads (CRAMP_COACH_THREADS; default %(default)s)",
     )
     parser.add_argument(
