@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean serve load
 
 $(INSTALLED): requirements.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,5 +20,14 @@ test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress; verification on).
+## Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"  (python -m webserver -h)
+serve: $(INSTALLED)
+	$(BIN)/python -m webserver $(ARGS)
+
+## Bounded load test on 127.0.0.1 (50 clients, 30 s, every request verified); not part of test.
+load: $(INSTALLED)
+	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules

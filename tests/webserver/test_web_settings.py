@@ -1,0 +1,50 @@
+"""python -m webserver: flags over environment over production defaults."""
+
+from webserver.__main__ import STORE_PATH_ENV, parse_settings
+from webserver.app import Settings
+
+
+def test_the_defaults_are_local_and_verified():
+    settings = parse_settings([], environ={})
+    assert settings == Settings()
+    assert (settings.host, settings.port) == ("127.0.0.1", 5000)
+    assert settings.verify_signature and settings.verify_timestamp
+    assert settings.skill_id is None
+
+
+def test_the_environment_configures_the_server():
+    environ = {
+        "CRAMP_COACH_HOST": "0.0.0.0",
+        "CRAMP_COACH_PORT": "8080",
+        "SKILL_ID": "amzn1.ask.skill.x",
+        "CRAMP_COACH_THREADS": "2",
+    }
+    settings = parse_settings([], environ=environ)
+    assert (settings.host, settings.port, settings.skill_id, settings.threads) == (
+        "0.0.0.0",
+        8080,
+        "amzn1.ask.skill.x",
+        2,
+    )
+
+
+def test_flags_win_over_the_environment():
+    environ = {"CRAMP_COACH_PORT": "8080", "SKILL_ID": "amzn1.ask.skill.env"}
+    settings = parse_settings(["--port", "9000", "--skill-id", "amzn1.ask.skill.flag"], environ)
+    assert (settings.port, settings.skill_id) == (9000, "amzn1.ask.skill.flag")
+
+
+def test_the_store_path_reaches_the_skills_persistence_through_its_variable():
+    environ = {STORE_PATH_ENV: "/var/lib/env.sqlite3"}
+    parse_settings(["--store-path", "/var/lib/flag.sqlite3"], environ)
+    assert environ[STORE_PATH_ENV] == "/var/lib/flag.sqlite3"
+    environ = {STORE_PATH_ENV: "/var/lib/env.sqlite3"}
+    parse_settings([], environ)
+    assert environ[STORE_PATH_ENV] == "/var/lib/env.sqlite3"
+
+
+def test_each_check_is_turned_off_only_by_its_own_development_flag():
+    settings = parse_settings(["--dev-skip-signature-check"], environ={})
+    assert not settings.verify_signature and settings.verify_timestamp
+    settings = parse_settings(["--dev-skip-timestamp-check"], environ={})
+    assert settings.verify_signature and not settings.verify_timestamp
