@@ -23,8 +23,13 @@ REQUIRED_BUILT_INS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
     "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.MoreIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
 }  # fmt: skip
-MINIMUM_SAMPLES = {"CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20}
+MINIMUM_SAMPLES = {
+    "CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20,
+    "PreventionIntent": 25, "CausesIntent": 25, "SeeDoctorIntent": 25,
+    "StretchRoutineIntent": 25, "TipIntent": 25,
+}  # fmt: skip
 BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
 # Letters, spaces, apostrophes, periods and {slot} references: no digits, no other symbols.
 SAMPLE = re.compile(r"^(?:[A-Za-z.' ]|\{[A-Za-z][A-Za-z0-9_]*\})+$")
@@ -80,7 +85,7 @@ def test_required_built_ins_are_declared(language_model):
 
 
 @pytest.mark.parametrize(("intent_name", "minimum"), MINIMUM_SAMPLES.items())
-def test_relief_intents_have_enough_samples(language_model, intent_name, minimum):
+def test_intents_have_enough_samples(language_model, intent_name, minimum):
     intent = next(i for i in language_model["intents"] if i["name"] == intent_name)
     assert len(intent["samples"]) >= minimum
 
