@@ -13,7 +13,7 @@ from dataclasses import replace
 from skill import speech
 from skill.content import AdviceList, Content, Page
 from skill.replies import Reply, disclaimer_once
-from skill.state import ASKED_WANT_MORE, CAUSES, PREVENTION, RED_FLAGS, Conversation
+from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
 
 POINT_PAUSE_SECONDS = 0.5
 
@@ -162,7 +162,6 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
             speech=speech.sentences(content.advice_text("help_routine")),
             reprompt=speech.sentences(content.advice_text("routine_reprompt")),
         )
-    conversation.question = ASKED_WANT_MORE
     return Reply(
         speech=speech.sentences(content.advice_text("help_list")),
         reprompt=speech.sentences(content.advice_text("want_more_reprompt")),
@@ -228,9 +227,7 @@ def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply
     said = _page_speech(advice_list.pages[order[conversation.advice_step]], lead)
     card = {"card_title": advice_list.title, "card_text": _list_card_text(advice_list)}
     if conversation.advice_step == len(order) - 1:
-        conversation.question = ""
         return Reply(speech=f"{said} {speech.sentences(advice_list.closing)}", **card)
-    conversation.question = ASKED_WANT_MORE
     reply = Reply(
         speech=f"{said} {speech.sentences(content.advice_text('want_more'))}",
         reprompt=speech.sentences(content.advice_text("want_more_reprompt")),

@@ -18,7 +18,6 @@ from skill.replies import Reply
 from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
-    ASKED_WANT_MORE,
     ASKED_WANT_TIPS,
     Conversation,
 )
@@ -163,7 +162,8 @@ class StartOverHandler(IntentHandler):
 
 
 class YesHandler(IntentHandler):
-    """Yes answers the question last asked; during the steps it means "go on"."""
+    """Yes answers the question last asked; in relief steps, a list or the routine it means
+    "go on" (after a pause, "carry on with this stretch")."""
 
     intents = ("AMAZON.YesIntent",)
 
@@ -174,7 +174,7 @@ class YesHandler(IntentHandler):
             return replies.gone(content, conversation)
         if conversation.question == ASKED_WANT_TIPS:
             return advice.prevention(content, conversation, None)
-        if conversation.question == ASKED_WANT_MORE:
+        if conversation.in_advice_list:
             return advice.more(content, conversation)
         if conversation.in_relief:
             return replies.next_step(content, conversation)

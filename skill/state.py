@@ -22,7 +22,6 @@ ROUTINE = "routine"
 ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
-ASKED_WANT_MORE = "want_more"
 
 
 @dataclass
