@@ -7,7 +7,6 @@ each page ending in "want to hear more?", and the last one in the list's closing
 """
 
 import random
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from skill import speech
@@ -53,11 +52,7 @@ def see_doctor(content: Content, conversation: Conversation, symptom_id: str | N
     )
 
 
-def tip(
-    content: Content,
-    conversation: Conversation,
-    choose: Callable[[Sequence[int]], int] = random.choice,
-) -> Reply:
+def tip(content: Content, conversation: Conversation) -> Reply:
     """One short tip not heard before (until all have been), and the session ends."""
     if conversation.in_relief:
         return ease_cramp_first(content)
@@ -65,7 +60,7 @@ def tip(
     fresh = [index for index in range(len(content.tips)) if index not in heard]
     if not fresh:
         heard, fresh = [], list(range(len(content.tips)))
-    index = choose(fresh)
+    index = random.choice(fresh)
     conversation.tips_heard = [*heard, index]
     return Reply(
         speech=speech.sentences(
