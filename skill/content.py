@@ -31,6 +31,82 @@ class Sequence:
     steps: tuple[Step, ...]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One turn of longer advice: a short heading sentence and at most three points.
+
+    ``title`` heads the points on the card; ``topic`` is the PREVENTION_TOPIC slot id the page
+    answers, if any.
+    """
+
+    title: str
+    intro: str
+    items: tuple[str, ...]
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class AdviceList:
+    """Longer advice read a page at a time; ``closing`` follows the last page."""
+
+    title: str
+    pages: tuple[Page, ...]
+    closing: str
+
+    def page_for_topic(self, topic_id: str | None) -> int:
+        """Index of the page for a slot id; no topic, or one we do not know, means the first."""
+        for index, page in enumerate(self.pages):
+            if topic_id and page.topic == topic_id:
+                return index
+        return 0
+
+
+@dataclass(frozen=True)
+class Sign:
+    """A red flag: how urgent it is (a key of ``urgency``), and why, in one short sentence."""
+
+    level: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Hold:
+    cue: str
+    seconds: int
+    release: str
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One stretch of the daily routine: its name, one sentence on how, and its timed holds."""
+
+    name: str
+    do: str
+    holds: tuple[Hold, ...]
+
+
+@dataclass(frozen=True)
+class Routine:
+    title: str
+    intro: str
+    finish: str
+    card_note: str
+    stretches: tuple[Stretch, ...]
+
+
+def _advice_list(data: dict[str, Any]) -> AdviceList:
+    pages = tuple(
+        Page(
+            title=page["title"],
+            intro=page["intro"],
+            items=tuple(page["items"]),
+            topic=page.get("topic", ""),
+        )
+        for page in data["pages"]
+    )
+    return AdviceList(title=data["title"], pages=pages, closing=data["closing"])
+
+
 class Content:
     """Everything the skill says in one language."""
 
@@ -44,6 +120,32 @@ class Content:
             for name, seq in relief["sequences"].items()
         }
         self.persists: tuple[Step, ...] = tuple(Step(**step) for step in relief["persists"])
+        advice = data["advice"]
+        self.prevention = _advice_list(advice["prevention"])
+        self.causes = _advice_list(advice["causes"])
+        red_flags = advice["red_flags"]
+        self.red_flags = _advice_list(red_flags)
+        self.urgency: dict[str, str] = dict(red_flags["urgency"])
+        self.signs: dict[str, Sign] = {
+            key: Sign(**sign) for key, sign in red_flags["signs"].items()
+        }
+        self.symptoms: dict[str, str] = dict(red_flags["symptoms"])
+        routine = advice["routine"]
+        self.routine = Routine(
+            title=routine["title"],
+            intro=routine["intro"],
+            finish=routine["finish"],
+            card_note=routine["card_note"],
+            stretches=tuple(
+                Stretch(
+                    name=stretch["name"],
+                    do=stretch["do"],
+                    holds=tuple(Hold(**hold) for hold in stretch["holds"]),
+                )
+                for stretch in routine["stretches"]
+            ),
+        )
+        self.tips: tuple[str, ...] = tuple(advice["tips"])
 
     def phrase(self, key: str, **fields: str) -> str:
         """The phrase stored under ``phrases.<key>``, with any ``{field}`` filled in."""
@@ -60,6 +162,18 @@ class Content:
         except KeyError:
             raise ContentError(f"no relief text {key!r} in the content file") from None
         return text.format(**fields)
+
+    def advice_text(self, key: str) -> str:
+        """A line stored under ``advice.phrases.<key>``: the prompts of the longer advice."""
+        try:
+            return self._data["advice"]["phrases"][key]
+        except KeyError:
+            raise ContentError(f"no advice phrase {key!r} in the content file") from None
+
+    def sign_for(self, symptom_id: str | None) -> Sign | None:
+        """The red flag a SYMPTOM slot id stands for; None when unfilled or unknown."""
+        sign = self.symptoms.get(symptom_id or "")
+        return self.signs[sign] if sign else None
 
     def sequence_for(self, body_part_id: str | None) -> str:
         """Name of the step sequence for a BODY_PART slot id; unknown or missing means general."""

@@ -12,8 +12,8 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
+from skill import advice, replies
 from skill import content as skill_content
-from skill import replies
 from skill.replies import Reply
 from skill.state import (
     ASKED_CRAMP_NOW,
@@ -112,27 +112,39 @@ class CrampPersistsHandler(IntentHandler):
 
 
 class NextHandler(IntentHandler):
-    intents = ("AMAZON.NextIntent",)
+    """Next (or "more"): the next relief step, page of advice, or stretch."""
+
+    intents = ("AMAZON.NextIntent", "AMAZON.MoreIntent")
 
     def reply(self, content, conversation, handler_input):
-        if not conversation.in_relief:
-            return replies.nothing_to_move_through(content)
-        return replies.next_step(content, conversation)
+        if conversation.in_relief:
+            return replies.next_step(content, conversation)
+        if conversation.in_advice_list:
+            return advice.more(content, conversation)
+        if conversation.in_routine:
+            return advice.next_stretch(content, conversation)
+        return replies.nothing_to_move_through(content)
 
 
 class PreviousHandler(IntentHandler):
     intents = ("AMAZON.PreviousIntent",)
 
     def reply(self, content, conversation, handler_input):
-        if not conversation.in_relief:
-            return replies.nothing_to_move_through(content)
-        return replies.previous_step(content, conversation)
+        if conversation.in_relief:
+            return replies.previous_step(content, conversation)
+        if conversation.in_advice_list:
+            return advice.previous_page(content, conversation)
+        if conversation.in_routine:
+            return advice.previous_stretch(content, conversation)
+        return replies.nothing_to_move_through(content)
 
 
 class RepeatHandler(IntentHandler):
     intents = ("AMAZON.RepeatIntent",)
 
     def reply(self, content, conversation, handler_input):
+        if conversation.in_routine:
+            return advice.current_stretch(content, conversation)
         return replies.repeat(content, conversation)
 
 
@@ -140,13 +152,18 @@ class StartOverHandler(IntentHandler):
     intents = ("AMAZON.StartOverIntent",)
 
     def reply(self, content, conversation, handler_input):
-        if not conversation.in_relief:
-            return replies.launch(content, conversation)
-        return replies.start_over(content, conversation)
+        if conversation.in_relief:
+            return replies.start_over(content, conversation)
+        if conversation.in_advice_list:
+            return advice.list_from_the_top(content, conversation)
+        if conversation.in_routine:
+            return advice.routine_from_the_top(content, conversation)
+        return replies.launch(content, conversation)
 
 
 class YesHandler(IntentHandler):
-    """Yes answers the question last asked; during the steps it means "go on"."""
+    """Yes answers the question last asked; in relief steps, a list or the routine it means
+    "go on" (after a pause, "carry on with this stretch")."""
 
     intents = ("AMAZON.YesIntent",)
 
@@ -156,9 +173,15 @@ class YesHandler(IntentHandler):
         if conversation.question == ASKED_IS_IT_GONE:
             return replies.gone(content, conversation)
         if conversation.question == ASKED_WANT_TIPS:
-            return replies.prevention_preview(content, conversation)
+            return advice.prevention(content, conversation, None)
+        if conversation.in_advice_list:
+            return advice.more(content, conversation)
         if conversation.in_relief:
             return replies.next_step(content, conversation)
+        if conversation.in_routine and conversation.routine_paused:
+            return advice.current_stretch(content, conversation)
+        if conversation.in_routine:
+            return advice.next_stretch(content, conversation)
         return replies.fallback(content, conversation)
 
 
@@ -167,11 +190,13 @@ class NoHandler(IntentHandler):
 
     def reply(self, content, conversation, handler_input):
         if conversation.question == ASKED_CRAMP_NOW:
-            return replies.prevention_preview(content, conversation)
+            return advice.prevention(content, conversation, None)
         if conversation.question == ASKED_IS_IT_GONE:
             return replies.still_hurts(content, conversation)
         if conversation.in_relief:
             return replies.keep_going(content, conversation)
+        if conversation.in_routine:
+            return advice.pause_routine(content, conversation)
         return replies.goodbye(content)
 
 
@@ -179,6 +204,8 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def reply(self, content, conversation, handler_input):
+        if conversation.in_advice_list or conversation.in_routine:
+            return advice.help_for(content, conversation)
         return replies.help_for(content, conversation)
 
 
@@ -186,7 +213,72 @@ class StopHandler(IntentHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
     def reply(self, content, conversation, handler_input):
+        if conversation.in_advice_list or conversation.in_routine:
+            return advice.stop(content, conversation)
         return replies.stop(content, conversation)
+
+
+class PreventionHandler(IntentHandler):
+    intents = ("PreventionIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return advice.prevention(content, conversation, resolved_id(handler_input, "topic"))
+
+
+class CausesHandler(IntentHandler):
+    intents = ("CausesIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return advice.causes(content, conversation)
+
+
+class SeeDoctorHandler(IntentHandler):
+    intents = ("SeeDoctorIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return advice.see_doctor(content, conversation, resolved_id(handler_input, "symptom"))
+
+
+class StretchRoutineHandler(IntentHandler):
+    intents = ("StretchRoutineIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return advice.start_routine(content, conversation)
+
+
+class TipHandler(IntentHandler):
+    intents = ("TipIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return advice.tip(content, conversation)
+
+
+class PauseHandler(IntentHandler):
+    """Pause holds the routine; during relief it means "give me a moment"."""
+
+    intents = ("AMAZON.PauseIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_routine:
+            return advice.pause_routine(content, conversation)
+        if conversation.in_relief:
+            return replies.keep_going(content, conversation)
+        return replies.fallback(content, conversation)
+
+
+class ResumeHandler(IntentHandler):
+    """Resume the routine, in this session or one left part-way in an earlier session."""
+
+    intents = ("AMAZON.ResumeIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_relief:
+            return replies.current_step(content, conversation)
+        if conversation.in_routine:
+            return advice.current_stretch(content, conversation)
+        if conversation.routine_step > 0:
+            return advice.start_routine(content, conversation, conversation.routine_step)
+        return replies.nothing_to_move_through(content)
 
 
 class FallbackHandler(ConversationHandler):
@@ -196,6 +288,8 @@ class FallbackHandler(ConversationHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def reply(self, content, conversation, handler_input):
+        if conversation.in_advice_list or conversation.in_routine:
+            return advice.fallback(content, conversation)
         return replies.fallback(content, conversation)
 
 
@@ -246,6 +340,13 @@ REQUEST_HANDLERS = (
     NoHandler(),
     HelpHandler(),
     StopHandler(),
+    PreventionHandler(),
+    CausesHandler(),
+    SeeDoctorHandler(),
+    StretchRoutineHandler(),
+    TipHandler(),
+    PauseHandler(),
+    ResumeHandler(),
     SessionEndedHandler(),
     FallbackHandler(),
 )

@@ -11,7 +11,6 @@ from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
     ASKED_WANT_TIPS,
-    FINISHED_RELIEF,
     RELIEF,
     START,
     Conversation,
@@ -33,7 +32,7 @@ class Reply:
 
 
 def launch(content: Content, conversation: Conversation) -> Reply:
-    conversation.stage = START
+    conversation.return_to_start()
     conversation.question = ASKED_CRAMP_NOW
     return Reply(
         speech=speech.sentences(content.phrase("launch")),
@@ -90,12 +89,12 @@ def still_hurts(content: Content, conversation: Conversation) -> Reply:
 def gone(content: Content, conversation: Conversation) -> Reply:
     """Close the relief kindly, offer prevention tips; the steps go to the card."""
     had_steps = conversation.stage == RELIEF
-    conversation.stage = FINISHED_RELIEF
+    conversation.finish_relief()
     conversation.question = ASKED_WANT_TIPS
     reply = Reply(
         speech=speech.sentences(
             content.phrase("gone"),
-            _disclaimer_once(content, conversation),
+            disclaimer_once(content, conversation),
             content.phrase("offer_tips"),
         ),
         reprompt=speech.sentences(content.phrase("offer_tips_reprompt")),
@@ -107,15 +106,6 @@ def gone(content: Content, conversation: Conversation) -> Reply:
         reprompt=reply.reprompt,
         card_title=content.relief_text("card_title", area=_area(content, conversation)),
         card_text=_steps_card_text(content, conversation),
-    )
-
-
-def prevention_preview(content: Content, conversation: Conversation) -> Reply:
-    conversation.question = ""
-    return Reply(
-        speech=speech.sentences(
-            _disclaimer_once(content, conversation), content.phrase("prevention_preview")
-        )
     )
 
 
@@ -226,7 +216,8 @@ def _ask_is_it_gone(content: Content, conversation: Conversation) -> Reply:
     )
 
 
-def _disclaimer_once(content: Content, conversation: Conversation) -> str:
+def disclaimer_once(content: Content, conversation: Conversation) -> str:
+    """The short disclaimer the first time advice is given in a session; after that, nothing."""
     if conversation.disclaimer_heard:
         return ""
     conversation.disclaimer_heard = True

@@ -4,12 +4,19 @@ Holds only where the person is in the conversation, never anything about their h
 """
 
 from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import field as dataclass_field
 from typing import ClassVar
 
 # Stages of a session.
 START = "start"
 RELIEF = "relief"
 FINISHED_RELIEF = "finished_relief"
+# Longer advice read a page at a time, and the guided stretch routine.
+PREVENTION = "prevention"
+CAUSES = "causes"
+RED_FLAGS = "red_flags"
+ADVICE_LISTS = (PREVENTION, CAUSES, RED_FLAGS)
+ROUTINE = "routine"
 
 # The yes/no question the skill is waiting on, if any.
 ASKED_CRAMP_NOW = "cramp_now"
@@ -20,7 +27,8 @@ ASKED_WANT_TIPS = "want_tips"
 @dataclass
 class Conversation:
     # Fields worth keeping between sessions (see skill/persistence); nothing about health.
-    REMEMBERED: ClassVar[tuple[str, ...]] = ("disclaimer_heard",)
+    # The routine position lets a routine left part-way be resumed in a later session.
+    REMEMBERED: ClassVar[tuple[str, ...]] = ("disclaimer_heard", "tips_heard", "routine_step")
 
     stage: str = START
     sequence: str = ""
@@ -28,6 +36,13 @@ class Conversation:
     escalation: int = 0
     question: str = ""
     disclaimer_heard: bool = False
+    # Longer advice: the page a list was opened at, and how many pages along the person is.
+    advice_first: int = 0
+    advice_step: int = 0
+    routine_step: int = 0
+    routine_paused: bool = False
+    # Indexes of the tips already given, so the next one is new.
+    tips_heard: list[int] = dataclass_field(default_factory=list)
     last_speech: str = ""
     last_reprompt: str = ""
 
@@ -41,19 +56,64 @@ class Conversation:
             value = attributes.get(field.name)
             if isinstance(value, type(default)):
                 values[field.name] = value
-        return cls(**values)
+        conversation = cls(**values)
+        conversation.tips_heard = [
+            index for index in conversation.tips_heard if type(index) is int and index >= 0
+        ]
+        return conversation
 
     def save_to(self, attributes: dict) -> None:
         attributes.clear()
         attributes.update(asdict(self))
 
     def start_relief(self, sequence: str) -> None:
-        self.stage = RELIEF
+        self._begin(RELIEF)
         self.sequence = sequence
+
+    def finish_relief(self) -> None:
+        """The cramp has gone; the sequence stays, for the card."""
+        sequence = self.sequence
+        self._begin(FINISHED_RELIEF)
+        self.sequence = sequence
+
+    def return_to_start(self) -> None:
+        """Back at the beginning; a routine left part-way can still be resumed."""
+        resume_at = self.routine_step
+        self._begin(START)
+        self.routine_step = resume_at
+
+    def open_advice(self, advice_list: str, first_page: int = 0) -> None:
+        self._begin(advice_list)
+        self.advice_first = first_page
+
+    def start_routine(self, at_stretch: int = 0) -> None:
+        self._begin(ROUTINE)
+        self.routine_step = at_stretch
+
+    def finish_routine(self) -> None:
+        """The routine is done: nothing is left to resume."""
+        self._begin(START)
+
+    def _begin(self, stage: str) -> None:
+        """A new stage: every position in the previous one goes back to its start."""
+        self.stage = stage
+        self.sequence = ""
         self.step = 0
         self.escalation = 0
         self.question = ""
+        self.advice_first = 0
+        self.advice_step = 0
+        self.routine_step = 0
+        self.routine_paused = False
 
     @property
     def in_relief(self) -> bool:
         return self.stage == RELIEF
+
+    @property
+    def in_advice_list(self) -> bool:
+        return self.stage in ADVICE_LISTS
+
+    @property
+    def in_routine(self) -> bool:
+        return self.stage == ROUTINE

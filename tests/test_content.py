@@ -11,11 +11,16 @@ import yaml
 from skill.content import CONTENT_DIR
 
 SKILL_DIR = Path(__file__).resolve().parent.parent / "skill"
-CONTENT_LOOKUPS = {"phrase": "phrases", "relief_text": "relief"}
+# Accessor method -> where its keys live in the content file.
+CONTENT_LOOKUPS = {
+    "phrase": ("phrases",),
+    "relief_text": ("relief",),
+    "advice_text": ("advice", "phrases"),
+}
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 
 
-def content_lookups() -> list[tuple[str, str, str]]:
+def content_lookups() -> list[tuple[tuple[str, ...], str, str]]:
     """(section, key, where) for every content lookup in skill/; keys must be literal strings."""
     found = []
     for path in SKILL_DIR.rglob("*.py"):
@@ -46,14 +51,21 @@ def raw():
     return yaml.safe_load((CONTENT_DIR / "en.yaml").read_text(encoding="utf-8"))
 
 
+def section_of(raw, path: tuple[str, ...]) -> dict:
+    for name in path:
+        raw = raw[name]
+    return raw
+
+
 def test_every_key_the_code_asks_for_exists(raw):
     for section, key, where in content_lookups():
-        assert key in raw[section], f"{where} asks for missing {section}.{key}"
+        assert key in section_of(raw, section), f"{where} asks for missing {section}.{key}"
 
 
-def test_every_phrase_is_used_by_the_code(raw):
-    used = {key for section, key, _ in content_lookups() if section == "phrases"}
-    assert set(raw["phrases"]) - used == set()
+@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases")])
+def test_every_phrase_is_used_by_the_code(raw, section):
+    used = {key for found, key, _ in content_lookups() if found == section}
+    assert set(section_of(raw, section)) - used == set()
 
 
 def test_no_placeholders_or_empty_text(raw):
@@ -76,6 +88,48 @@ def test_every_step_is_one_short_idea_and_every_hold_can_be_counted(content):
         if step.hold:
             assert step.cue and step.release, step.do
             assert step.hold % 10 == 0 and step.hold in content.count_words, step.do
+
+
+def test_every_page_of_advice_is_at_most_three_short_points(content):
+    for advice_list in (content.prevention, content.causes, content.red_flags):
+        assert len(advice_list.pages) >= 2
+        for page in advice_list.pages:
+            assert 1 <= len(page.items) <= 3, page.intro
+            assert all(len(item.split()) <= 25 for item in page.items), page.intro
+
+
+def test_prevention_opens_on_an_overview_then_one_page_per_topic(content):
+    pages = content.prevention.pages
+    assert pages[0].topic == "" and len(pages[0].items) == 3
+    topics = [page.topic for page in pages[1:]]
+    assert all(topics) and len(set(topics)) == len(topics)
+
+
+def test_red_flags_have_three_levels_and_every_symptom_a_sign(content):
+    assert set(content.urgency) == {"emergency", "same_day", "soon"}
+    assert "local emergency number" in content.urgency["emergency"]
+    assert {sign.level for sign in content.signs.values()} == set(content.urgency)
+    assert set(content.symptoms.values()) == set(content.signs)
+    for sign in content.signs.values():
+        assert len(f"{content.urgency[sign.level]} {sign.why}".split()) <= 30, sign.why
+
+
+def test_the_routine_is_three_or_four_stretches_explained_in_one_sentence(content):
+    stretches = content.routine.stretches
+    assert 3 <= len(stretches) <= 4
+    for stretch in stretches:
+        assert len(re.findall(r"[.?!]", stretch.do)) == 1 and stretch.do.endswith("."), stretch.do
+        assert stretch.holds
+        for hold in stretch.holds:
+            assert hold.cue and hold.release, stretch.name
+            assert hold.seconds % 10 == 0 and hold.seconds in content.count_words, stretch.name
+
+
+def test_tips_are_short_and_all_different(content):
+    assert len(content.tips) >= 8
+    assert len(set(content.tips)) == len(content.tips)
+    for tip in content.tips:
+        assert len(tip.split()) <= 20, tip
 
 
 def test_every_sequence_has_steps(content):
@@ -110,6 +164,38 @@ def test_relief_never_suggests_medicines_or_supplements(raw):
     relief = all_strings(raw["relief"], "relief") + all_strings(raw["phrases"], "phrases")
     for path, text in relief:
         assert not MEDICINES.search(text), f"{path}: {text!r}"
+
+
+def test_advice_never_suggests_medicines_or_supplements(raw):
+    for path, text in all_strings(raw["advice"], "advice"):
+        assert not MEDICINES.search(text), f"{path}: {text!r}"
+
+
+def test_vitamins_and_minerals_come_from_food_or_a_doctor_checking_levels(raw):
+    """No "take calcium": food first, and "ask your doctor to check your levels" at most."""
+    nutrients = re.compile(r"\b(calcium|potassium|vitamins?|minerals?|electrolytes?)\b", re.I)
+    taking = re.compile(r"\b(take|taking|try|boost|top up)\b", re.I)
+    mentions = [text for _, text in all_strings(raw["advice"]) if nutrients.search(text)]
+    assert mentions
+    for text in mentions:
+        assert not taking.search(text), text
+    food = raw["advice"]["prevention"]["pages"]
+    assert any("ask your doctor to check your levels" in item for p in food for item in p["items"])
+
+
+def test_advice_says_can_help_never_will_stop(raw):
+    promises = re.compile(r"\bwill (stop|prevent|cure|fix|end|get rid of)\b|\bguarantee", re.I)
+    for path, text in all_strings(raw["advice"], "advice"):
+        assert not promises.search(text), f"{path}: {text!r}"
+    assert "can help" in raw["advice"]["prevention"]["pages"][0]["intro"]
+
+
+def test_causes_are_possibilities_that_end_with_a_doctor(raw):
+    causes = raw["advice"]["causes"]
+    assert re.search(r"\bcan\b", causes["pages"][0]["intro"])
+    assert "possibilities" in causes["closing"] and "doctor" in causes["closing"]
+    for path, text in all_strings(causes, "advice.causes"):
+        assert not re.search(r"\b(is|are) caused by\b|\bmeans you\b", text, re.I), path
 
 
 def test_warmth_during_a_cramp_cold_only_afterwards(raw):

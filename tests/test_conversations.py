@@ -79,12 +79,13 @@ def test_launch_then_yes_gives_the_general_steps(device, content):
     assert step(content, "general", 0).do in words(device.say("yes"))
 
 
-def test_launch_then_no_gives_tips_with_the_disclaimer_and_closes(device, content):
+def test_launch_then_no_gives_prevention_tips_after_the_disclaimer(device, content):
     device.say("open cramp coach")
     turn = device.say("no")
-    assert content.phrase("disclaimer") in words(turn)
-    assert content.phrase("prevention_preview") in words(turn)
-    assert turn.session_ended
+    overview = content.prevention.pages[0]
+    assert words(turn).startswith(f"{content.phrase('disclaimer')} {overview.intro}")
+    assert words(turn).endswith(content.advice_text("want_more"))
+    assert not turn.session_ended
 
 
 def test_next_back_and_repeat_past_both_ends(device, content):
@@ -132,9 +133,9 @@ def test_gone_ends_kindly_with_the_steps_card_and_offers_tips(device, content):
     for foot_step in content.sequences["foot"].steps:
         assert foot_step.do in turn.card["content"]
     tips = device.say("yes")
-    assert content.phrase("prevention_preview") in words(tips)
+    assert words(tips).startswith(content.prevention.pages[0].intro)
     assert content.phrase("disclaimer") not in words(tips)
-    assert tips.session_ended
+    assert not tips.session_ended
 
 
 def test_gone_then_no_says_goodbye(device, content):

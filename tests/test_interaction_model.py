@@ -23,8 +23,13 @@ REQUIRED_BUILT_INS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
     "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.MoreIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
 }  # fmt: skip
-MINIMUM_SAMPLES = {"CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20}
+MINIMUM_SAMPLES = {
+    "CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20,
+    "PreventionIntent": 25, "CausesIntent": 25, "SeeDoctorIntent": 25,
+    "StretchRoutineIntent": 25, "TipIntent": 25,
+}  # fmt: skip
 BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
 # Letters, spaces, apostrophes, periods and {slot} references: no digits, no other symbols.
 SAMPLE = re.compile(r"^(?:[A-Za-z.' ]|\{[A-Za-z][A-Za-z0-9_]*\})+$")
@@ -80,7 +85,7 @@ def test_required_built_ins_are_declared(language_model):
 
 
 @pytest.mark.parametrize(("intent_name", "minimum"), MINIMUM_SAMPLES.items())
-def test_relief_intents_have_enough_samples(language_model, intent_name, minimum):
+def test_intents_have_enough_samples(language_model, intent_name, minimum):
     intent = next(i for i in language_model["intents"] if i["name"] == intent_name)
     assert len(intent["samples"]) >= minimum
 
@@ -131,3 +136,29 @@ def test_every_declared_intent_has_its_own_handler(language_model, skill):
         handler_input = HandlerInput(envelope, AttributesManager(envelope))
         chosen = next(h for h in handlers.REQUEST_HANDLERS if h.can_handle(handler_input))
         assert not isinstance(chosen, handlers.FallbackHandler), intent["name"]
+
+
+@pytest.mark.parametrize("slot_type", ["PREVENTION_TOPIC", "SYMPTOM"])
+def test_advice_slot_values_have_ids_and_unique_synonyms(language_model, slot_type):
+    values = next(t for t in language_model["types"] if t["name"] == slot_type)["values"]
+    ids = [value["id"] for value in values]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[A-Z_]+", i) for i in ids)
+    spoken = Counter(
+        normalize(form)
+        for value in values
+        for form in [value["name"]["value"], *value["name"]["synonyms"]]
+    )
+    assert [form for form, count in spoken.items() if count > 1] == []
+
+
+def test_advice_intents_take_questions_and_statements(language_model):
+    """A red flag can be asked about or just said; prevention can be asked with or without a
+    topic."""
+    samples = {i["name"]: i["samples"] for i in language_model["intents"] if "samples" in i}
+    see_doctor = samples["SeeDoctorIntent"]
+    assert sum("{symptom}" in s for s in see_doctor) >= 15
+    assert sum("{symptom}" not in s for s in see_doctor) >= 15
+    assert any(s.startswith("my calf is") for s in see_doctor)
+    prevention = samples["PreventionIntent"]
+    assert sum("{topic}" in s for s in prevention) >= 15
+    assert sum("{topic}" not in s for s in prevention) >= 15

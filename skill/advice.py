@@ -1,0 +1,289 @@
+"""Longer advice on request: prevention, possible causes, when to get medical help, the daily
+stretch routine and quick tips.
+
+Pure functions from content and conversation state to a Reply, in the style of skill/replies.py;
+every word comes from the content file. Lists are read a page at a time (three points at most),
+each page ending in "want to hear more?", and the last one in the list's closing words.
+"""
+
+import random
+from dataclasses import replace
+
+from skill import speech
+from skill.content import AdviceList, Content, Page
+from skill.replies import Reply, disclaimer_once
+from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
+
+POINT_PAUSE_SECONDS = 0.5
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def prevention(content: Content, conversation: Conversation, topic_id: str | None) -> Reply:
+    """The three tips that matter most, or straight to a named topic; then a topic per turn."""
+    if conversation.in_relief:
+        return ease_cramp_first(content)
+    conversation.open_advice(PREVENTION, content.prevention.page_for_topic(topic_id))
+    return _page(content, conversation, lead=disclaimer_once(content, conversation))
+
+
+def causes(content: Content, conversation: Conversation) -> Reply:
+    """Possible causes, a group at a time; never listed while a cramp is being eased."""
+    if conversation.in_relief:
+        return ease_cramp_first(content)
+    conversation.open_advice(CAUSES)
+    return _page(content, conversation, lead=disclaimer_once(content, conversation))
+
+
+def see_doctor(content: Content, conversation: Conversation, symptom_id: str | None) -> Reply:
+    """A red-flag symptom gets its level of urgency first, in one breath, and the session ends;
+    without one, the red flags are read most urgent first. Answered in every stage."""
+    sign = content.sign_for(symptom_id)
+    if sign is None:
+        conversation.open_advice(RED_FLAGS)
+        return _page(content, conversation, lead=disclaimer_once(content, conversation))
+    return Reply(
+        speech=speech.sentences(
+            content.urgency[sign.level], sign.why, disclaimer_once(content, conversation)
+        ),
+        card_title=content.red_flags.title,
+        card_text=_list_card_text(content.red_flags),
+    )
+
+
+def tip(content: Content, conversation: Conversation) -> Reply:
+    """One short tip not heard before (until all have been), and the session ends."""
+    if conversation.in_relief:
+        return ease_cramp_first(content)
+    heard = [index for index in conversation.tips_heard if index < len(content.tips)]
+    fresh = [index for index in range(len(content.tips)) if index not in heard]
+    if not fresh:
+        heard, fresh = [], list(range(len(content.tips)))
+    index = random.choice(fresh)
+    conversation.tips_heard = [*heard, index]
+    return Reply(
+        speech=speech.sentences(
+            content.advice_text("tip_opener"),
+            content.tips[index],
+            disclaimer_once(content, conversation),
+        )
+    )
+
+
+def ease_cramp_first(content: Content) -> Reply:
+    """Asked for longer advice mid-cramp: the relief carries on, and its reprompt stays."""
+    return Reply(
+        speech=speech.sentences(content.advice_text("ease_cramp_first")),
+        reprompt=speech.sentences(content.phrase("step_reprompt")),
+    )
+
+
+# --- moving through a list --------------------------------------------------------------------
+
+
+def more(content: Content, conversation: Conversation) -> Reply:
+    conversation.advice_step += 1
+    return _page(content, conversation)
+
+
+def previous_page(content: Content, conversation: Conversation) -> Reply:
+    if conversation.advice_step <= 0:
+        return _page(content, conversation, lead=content.advice_text("first_part_already"))
+    conversation.advice_step -= 1
+    return _page(content, conversation)
+
+
+def list_from_the_top(content: Content, conversation: Conversation) -> Reply:
+    conversation.advice_step = 0
+    return _page(content, conversation)
+
+
+# --- the stretch routine ----------------------------------------------------------------------
+
+
+def start_routine(content: Content, conversation: Conversation, at_stretch: int = 0) -> Reply:
+    """The routine from its first stretch, or from one left part-way in an earlier session."""
+    if conversation.in_relief:
+        return ease_cramp_first(content)
+    conversation.start_routine(at_stretch)
+    intro = content.routine.intro if at_stretch == 0 else ""
+    return replace(
+        _stretch(content, conversation, disclaimer_once(content, conversation), intro),
+        card_title=content.routine.title,
+        card_text=_routine_card_text(content),
+    )
+
+
+def next_stretch(content: Content, conversation: Conversation) -> Reply:
+    if conversation.routine_step + 1 >= len(content.routine.stretches):
+        return _finish_routine(content, conversation)
+    conversation.routine_step += 1
+    return _stretch(content, conversation)
+
+
+def previous_stretch(content: Content, conversation: Conversation) -> Reply:
+    if conversation.routine_step <= 0:
+        return _stretch(content, conversation, content.advice_text("first_stretch_already"))
+    conversation.routine_step -= 1
+    return _stretch(content, conversation)
+
+
+def current_stretch(content: Content, conversation: Conversation) -> Reply:
+    """Repeat, resume, or "yes" after a pause: the current stretch again, from its start."""
+    return _stretch(content, conversation)
+
+
+def routine_from_the_top(content: Content, conversation: Conversation) -> Reply:
+    conversation.routine_step = 0
+    return _stretch(content, conversation)
+
+
+def pause_routine(content: Content, conversation: Conversation) -> Reply:
+    """Hold on; the session stays open, and the position is remembered if it closes."""
+    conversation.routine_paused = True
+    return Reply(
+        speech=speech.sentences(content.advice_text("paused")),
+        reprompt=speech.sentences(content.advice_text("paused_reprompt")),
+    )
+
+
+# --- help, fallback and stop inside the advice ------------------------------------------------
+
+
+def help_for(content: Content, conversation: Conversation) -> Reply:
+    if conversation.in_routine:
+        return Reply(
+            speech=speech.sentences(content.advice_text("help_routine")),
+            reprompt=speech.sentences(content.advice_text("routine_reprompt")),
+        )
+    return Reply(
+        speech=speech.sentences(content.advice_text("help_list")),
+        reprompt=speech.sentences(content.advice_text("want_more_reprompt")),
+    )
+
+
+def fallback(content: Content, conversation: Conversation) -> Reply:
+    """One short sentence that re-orients, and the reprompt of wherever the person is."""
+    if conversation.in_routine:
+        sentence = content.advice_text("fallback_routine")
+        reprompt = content.advice_text("routine_reprompt")
+    else:
+        sentence = content.advice_text("fallback_list")
+        reprompt = content.advice_text("want_more_reprompt")
+    return Reply(
+        speech=speech.sentences(sentence),
+        reprompt=conversation.last_reprompt or speech.sentences(reprompt),
+    )
+
+
+def stop(content: Content, conversation: Conversation) -> Reply:
+    """End at once; what was being read or done stays on a card."""
+    stopped = speech.sentences(content.phrase("stop"))
+    if conversation.in_routine:
+        return Reply(
+            speech=stopped,
+            card_title=content.routine.title,
+            card_text=_routine_card_text(content),
+        )
+    advice_list = _list_of(content, conversation)
+    return Reply(
+        speech=stopped, card_title=advice_list.title, card_text=_list_card_text(advice_list)
+    )
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def _list_of(content: Content, conversation: Conversation) -> AdviceList:
+    return {PREVENTION: content.prevention, CAUSES: content.causes, RED_FLAGS: content.red_flags}[
+        conversation.stage
+    ]
+
+
+def _reading_order(page_count: int, first: int) -> list[int]:
+    """Pages in the order they are read: from the top, or from a named page round to the one
+    before it. Opening at a named page skips page 0, which only sums up the rest."""
+    if first == 0:
+        return list(range(page_count))
+    return [first, *range(first + 1, page_count), *range(1, first)]
+
+
+def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+    """The page the person is on: its points, then "want to hear more?", or the closing words.
+
+    The card with the whole list comes with the first page and the last.
+    """
+    advice_list = _list_of(content, conversation)
+    if not 0 <= conversation.advice_first < len(advice_list.pages):
+        conversation.advice_first = 0
+    order = _reading_order(len(advice_list.pages), conversation.advice_first)
+    conversation.advice_step = min(max(conversation.advice_step, 0), len(order) - 1)
+    said = _page_speech(advice_list.pages[order[conversation.advice_step]], lead)
+    card = {"card_title": advice_list.title, "card_text": _list_card_text(advice_list)}
+    if conversation.advice_step == len(order) - 1:
+        return Reply(speech=f"{said} {speech.sentences(advice_list.closing)}", **card)
+    reply = Reply(
+        speech=f"{said} {speech.sentences(content.advice_text('want_more'))}",
+        reprompt=speech.sentences(content.advice_text("want_more_reprompt")),
+    )
+    return replace(reply, **card) if conversation.advice_step == 0 else reply
+
+
+def _page_speech(page: Page, lead: str) -> str:
+    """A short pause after the heading and between points, so each one lands."""
+    gap = f" {speech.pause(POINT_PAUSE_SECONDS)} "
+    points = gap.join(speech.sentences(item) for item in page.items)
+    return f"{speech.sentences(lead, page.intro)}{gap}{points}{gap}"
+
+
+def _stretch(content: Content, conversation: Conversation, *lead: str) -> Reply:
+    """One stretch, spoken slowly: any lead-in, name, how, timed holds, then what to say next."""
+    stretches = content.routine.stretches
+    conversation.routine_step = min(max(conversation.routine_step, 0), len(stretches) - 1)
+    conversation.routine_paused = False
+    stretch = stretches[conversation.routine_step]
+    if conversation.routine_step == len(stretches) - 1:
+        prompt = content.advice_text("last_stretch_prompt")
+    else:
+        prompt = content.advice_text("next_stretch_prompt")
+    parts = [speech.sentences(*lead, f"{stretch.name}.", stretch.do)]
+    parts += [
+        speech.timed_hold(hold.seconds, hold.cue, hold.release, content.count_words)
+        for hold in stretch.holds
+    ]
+    parts += [speech.pause(1), speech.sentences(prompt)]
+    return Reply(
+        speech=speech.slow(" ".join(parts)),
+        reprompt=speech.sentences(content.advice_text("routine_reprompt")),
+    )
+
+
+def _finish_routine(content: Content, conversation: Conversation) -> Reply:
+    conversation.finish_routine()
+    return Reply(
+        speech=speech.sentences(content.routine.finish),
+        card_title=content.routine.title,
+        card_text=_routine_card_text(content),
+    )
+
+
+def _list_card_text(advice_list: AdviceList) -> str:
+    """Every point under its heading; pages that share a heading share it on the card too."""
+    lines: list[str] = []
+    heading = ""
+    for page in advice_list.pages:
+        if page.title != heading:
+            heading = page.title
+            lines += ["", heading] if lines else [heading]
+        lines.extend(f"- {item}" for item in page.items)
+    return "\n".join(lines)
+
+
+def _routine_card_text(content: Content) -> str:
+    lines: list[str] = []
+    for number, stretch in enumerate(content.routine.stretches, start=1):
+        lines.append(f"{number}. {stretch.name}: {stretch.do}")
+        lines.extend(f"   - {hold.cue}" for hold in stretch.holds)
+    lines.append(content.routine.card_note)
+    return "\n".join(lines)
