@@ -13,7 +13,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from skill import content as skill_content
-from skill import replies
+from skill import persistence, replies
 from skill.replies import Reply
 from skill.state import (
     ASKED_CRAMP_NOW,
@@ -189,6 +189,29 @@ class StopHandler(IntentHandler):
         return replies.stop(content, conversation)
 
 
+class DeleteDataHandler(IntentHandler):
+    """ "Forget me": delete the person's stored record; say it is gone only once it is."""
+
+    intents = ("DeleteDataIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        conversation.forget()
+        if persistence.forget(handler_input):
+            return replies.forgotten(content)
+        return replies.not_forgotten(content)
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The person disabled the skill: delete their stored record. Nobody hears an event's answer."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input):
+        persistence.forget(handler_input)
+        return handler_input.response_builder.response
+
+
 class FallbackHandler(ConversationHandler):
     """AMAZON.FallbackIntent, and any intent this skill does not know."""
 
@@ -246,6 +269,8 @@ REQUEST_HANDLERS = (
     NoHandler(),
     HelpHandler(),
     StopHandler(),
+    DeleteDataHandler(),
+    SkillDisabledHandler(),
     SessionEndedHandler(),
     FallbackHandler(),
 )
