@@ -55,6 +55,6 @@ lambda-python:
 bench: build
 	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
 
-## Put the deployed function's ARN into interaction_model/skill.json (then `ask deploy`).
+## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...).
 skill-endpoint: $(INSTALLED)
-	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)"
+	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
