@@ -30,4 +30,40 @@ load: $(INSTALLED)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules
+
+# --- Shipping: the Lambda artifact, the DynamoDB test server, the benchmark -----------------
+
+# Python 3.13, the Lambda runtime's version: pyenv's 3.13.0 where pyenv is, else python3.13.
+LAMBDA_PYTHON ?= $(shell PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13)
+DYNALITE := tests/node/node_modules/.bin/dynalite
+SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/sam
+
+.PHONY: build build-CrampCoachFunction lambda-python bench skill-endpoint
+
+# The tests run a DynamoDB API server (dynalite, from npm) on 127.0.0.1.
+test: $(DYNALITE)
+
+$(DYNALITE): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Build the Lambda artifact into .aws-sam/build (what `sam deploy` uploads).
+build: $(INSTALLED)
+	$(SAM) build
+
+## `sam build` runs this (template.yaml: BuildMethod makefile) with ARTIFACTS_DIR set.
+build-CrampCoachFunction: $(INSTALLED)
+	@test -n "$(LAMBDA_PYTHON)" || { echo "needs python3.13 (or pyenv with 3.13.0)"; exit 1; }
+	$(BIN)/python deploy/build_artifact.py "$(ARTIFACTS_DIR)" --python "$(LAMBDA_PYTHON)"
+
+lambda-python:
+	@echo $(LAMBDA_PYTHON)
+
+## Cold start and warm latency of the built artifact, beside a hello-world skill; sizes.
+bench: build
+	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
+
+## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...).
+skill-endpoint: $(INSTALLED)
+	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")

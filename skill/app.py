@@ -9,7 +9,7 @@ from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
-from skill import content, replies
+from skill import content, persistence, replies
 from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler
 
 log = logging.getLogger(__name__)
@@ -17,11 +17,19 @@ RESPONSE_VERSION = "1.0"
 
 
 def create_skill(skill_id: str | None = None, persistence_adapter=None) -> CustomSkill:
-    """Build the skill. With ``skill_id`` set, requests for any other skill are refused."""
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    """Build the skill. With ``skill_id`` set, requests for any other skill are refused.
+
+    With a ``persistence_adapter`` (see skill.persistence), the skill remembers a person between
+    sessions; whatever that store does, it never stops an answer.
+    """
+    memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
+    builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
+    if memory is not None:
+        builder.add_global_request_interceptor(persistence.RecallAtSessionStart(memory))
+        builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return builder.create()
 

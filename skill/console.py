@@ -5,18 +5,24 @@
 
 Each line goes through the same interaction model Alexa gets (skill/nlu.py), becomes a real
 request envelope, and is answered by the same skill object the Lambda entry uses.
+
+The console remembers you between runs the way the skill does on Alexa (skill/persistence.py):
+in an SQLite file unless CRAMP_COACH_STORE says otherwise, or not at all with --no-store.
 """
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass
 
-from skill import envelopes, speech
+from skill import envelopes, persistence, speech
 from skill.app import create_skill, handle_event
 from skill.nlu import Match, Understanding, normalize
 
 EXIT_WORDS = {"/quit", "/exit"}
+# One person at this keyboard: the same user id every run, so the skill can remember them.
+CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 
 
 @dataclass
@@ -49,13 +55,19 @@ class Turn:
 class Device:
     """Plays the part of an Echo and the Alexa service around one skill."""
 
-    def __init__(self, skill=None, locale: str = "en-US", skill_id: str | None = None):
+    def __init__(
+        self,
+        skill=None,
+        locale: str = "en-US",
+        skill_id: str | None = None,
+        user_id: str | None = None,
+    ):
         self.skill = skill or create_skill()
         self.understanding = Understanding(locale)
         self.locale = locale
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
         self.session: envelopes.Session | None = None
-        self._user_id: str | None = None
+        self._user_id = user_id
         invocation = re.escape(self.understanding.invocation_name)
         self._launch = re.compile(rf"(?:alexa )?(?:open|start|launch|begin|run|load) {invocation}")
         self._one_shot = re.compile(
@@ -164,10 +176,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("utterances", nargs="*", help="say these in order and exit")
     parser.add_argument("--locale", default="en-US")
+    memory = parser.add_mutually_exclusive_group()
+    memory.add_argument(
+        "--store-path",
+        metavar="PATH",
+        help="remember between runs in this SQLite file"
+        " (default: $CRAMP_COACH_SQLITE_PATH, else ~/.local/state/cramp-coach/memory.sqlite3)",
+    )
+    memory.add_argument("--no-store", action="store_true", help="remember nothing between runs")
     args = parser.parse_args(argv)
-    device = Device(locale=args.locale)
+    if args.no_store:
+        store = None
+    elif args.store_path:
+        store = persistence.SqliteAdapter(args.store_path)
+    else:
+        store = persistence.store_from_environment(os.environ, default="sqlite")
+    skill = create_skill(persistence_adapter=store)
+    device = Device(skill, locale=args.locale, user_id=CONSOLE_USER_ID)
     if args.utterances:
         run_script(device, args.utterances)
+        device.end_session()  # the person stops talking, as Alexa tells the skill
     else:
         run_interactive(device)
     return 0

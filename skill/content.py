@@ -1,11 +1,14 @@
-"""Loads what the skill says from ``skill/content/<language>.yaml`` and hands it out by key."""
+"""Loads what the skill says from ``skill/content/<language>.yaml`` and hands it out by key.
 
+The Lambda artifact carries ``<language>.json`` instead, made from the YAML at build time
+(deploy/build_artifact.py): it parses faster on a cold start and needs no PyYAML on Lambda.
+"""
+
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LOCALE = "en-US"
@@ -187,15 +190,20 @@ class Content:
 def for_locale(locale: str | None) -> Content:
     """Content for a request's locale; a language we have no file for gets English."""
     language = (locale or DEFAULT_LOCALE).split("-")[0].lower()
-    if not (CONTENT_DIR / f"{language}.yaml").is_file():
+    if not any((CONTENT_DIR / f"{language}{suffix}").is_file() for suffix in (".json", ".yaml")):
         language = "en"
     return load(language)
 
 
 @cache
 def load(language: str = "en") -> Content:
-    """Parse the content file for a language once per process."""
+    """Parse the content file for a language once per process: prebuilt JSON if there is one."""
+    prebuilt = CONTENT_DIR / f"{language}.json"
+    if prebuilt.is_file():
+        with prebuilt.open(encoding="utf-8") as stream:
+            return Content(json.load(stream))
+    import yaml  # only where the YAML source is read: never on Lambda
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    path = CONTENT_DIR / f"{language}.yaml"
-    with path.open(encoding="utf-8") as stream:
+    with (CONTENT_DIR / f"{language}.yaml").open(encoding="utf-8") as stream:
         return Content(yaml.load(stream, Loader=loader))

@@ -12,7 +12,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import advice, replies
+from skill import advice, persistence, replies
 from skill import content as skill_content
 from skill.replies import Reply
 from skill.state import (
@@ -281,6 +281,29 @@ class ResumeHandler(IntentHandler):
         return replies.nothing_to_move_through(content)
 
 
+class DeleteDataHandler(IntentHandler):
+    """ "Forget me": delete the person's stored record; say it is gone only once it is."""
+
+    intents = ("DeleteDataIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        conversation.forget()
+        if persistence.forget(handler_input):
+            return replies.forgotten(content)
+        return replies.not_forgotten(content)
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The person disabled the skill: delete their stored record. Nobody hears an event's answer."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input):
+        persistence.forget(handler_input)
+        return handler_input.response_builder.response
+
+
 class FallbackHandler(ConversationHandler):
     """AMAZON.FallbackIntent, and any intent this skill does not know."""
 
@@ -347,6 +370,8 @@ REQUEST_HANDLERS = (
     TipHandler(),
     PauseHandler(),
     ResumeHandler(),
+    DeleteDataHandler(),
+    SkillDisabledHandler(),
     SessionEndedHandler(),
     FallbackHandler(),
 )

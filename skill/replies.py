@@ -179,6 +179,14 @@ def repeat(content: Content, conversation: Conversation) -> Reply:
     return help_for(content, conversation)
 
 
+def forgotten(content: Content) -> Reply:
+    return Reply(speech=speech.sentences(content.phrase("forgotten")))
+
+
+def not_forgotten(content: Content) -> Reply:
+    return Reply(speech=speech.sentences(content.phrase("forget_failed")))
+
+
 def error(content: Content) -> Reply:
     """When anything inside fails: the first relief instruction still comes first."""
     first = content.sequences["general"].steps[0]

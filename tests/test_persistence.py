@@ -1,0 +1,333 @@
+"""Memory between sessions on the local SQLite store, and how every store's failures are contained.
+
+The DynamoDB store runs the same conversations against a real DynamoDB API server in
+test_persistence_dynamodb.py.
+"""
+
+import json
+import logging
+import sqlite3
+import subprocess
+import sys
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model import RequestEnvelope
+
+from skill import content, envelopes, persistence, speech
+from skill.app import create_skill, handle_event
+from skill.console import CONSOLE_USER_ID, Device, main
+from skill.state import LAST_VISIT, Conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = content.load("en")
+DISCLAIMER = TEXT.phrase("disclaimer")
+FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
+
+
+def said(turn) -> str:
+    return speech.to_text(turn.speech)
+
+
+def person(store, user_id: str | None = None) -> Device:
+    """A device for one person, with a freshly built skill on ``store``: a new Lambda container."""
+    return Device(create_skill(persistence_adapter=store), user_id=user_id or new_user_id())
+
+
+def new_user_id() -> str:
+    return f"amzn1.ask.account.{uuid.uuid4().hex}"
+
+
+def hears_disclaimer(device: Device) -> bool:
+    """One whole session: a calf cramp, then "it's gone", then no tips. Was the disclaimer said?"""
+    device.say("my calf is cramping")
+    gone = device.say("it's gone")
+    device.say("no")
+    return DISCLAIMER in said(gone)
+
+
+def key(user_id: str):
+    """A request envelope as the stores see it, for reading a record directly."""
+    session = envelopes.Session(user_id=user_id)
+    return create_skill().serializer.deserialize(
+        json.dumps(envelopes.launch_request(session)), RequestEnvelope
+    )
+
+
+class Counting(AbstractPersistenceAdapter):
+    """A store that counts what the skill asks of it, and can be told to fail."""
+
+    def __init__(self, store, fail: tuple[str, ...] = ()):
+        self.store = store
+        self.fail = fail
+        self.calls: list[str] = []
+
+    def _call(self, name, *args):
+        self.calls.append(name)
+        if name in self.fail:
+            raise PersistenceException(f"{name} failed on purpose")
+        return getattr(self.store, name)(*args)
+
+    def get_attributes(self, request_envelope):
+        return self._call("get_attributes", request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        return self._call("save_attributes", request_envelope, attributes)
+
+    def delete_attributes(self, request_envelope):
+        return self._call("delete_attributes", request_envelope)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return persistence.SqliteAdapter(tmp_path / "state" / "memory.sqlite3")
+
+
+def test_the_disclaimer_is_heard_once_across_sessions(store):
+    user_id = new_user_id()
+    assert hears_disclaimer(person(store, user_id))
+    assert not hears_disclaimer(person(store, user_id))
+
+
+def test_the_record_holds_only_remembered_fields_and_the_day(store):
+    user_id = new_user_id()
+    hears_disclaimer(person(store, user_id))
+    record = store.get_attributes(key(user_id))
+    assert set(record) == {*Conversation.REMEMBERED, LAST_VISIT}
+    assert record["disclaimer_heard"] is True
+    assert len(record[LAST_VISIT]) == len("2026-01-31")
+
+
+def test_two_people_never_see_each_others_record(store):
+    first, second = new_user_id(), new_user_id()
+    assert hears_disclaimer(person(store, first))
+    assert hears_disclaimer(person(store, second))
+    store.delete_attributes(key(first))
+    assert store.get_attributes(key(first)) == {}
+    assert store.get_attributes(key(second))["disclaimer_heard"] is True
+
+
+def test_relief_turns_never_touch_the_store(store):
+    counting = Counting(store)
+    device = person(counting)
+    device.say("my calf is cramping")
+    device.say("next")
+    device.say("next")
+    device.say("repeat")
+    assert counting.calls == ["get_attributes"]
+    device.say("it's gone")  # the disclaimer is now heard: stored at once
+    device.say("no")  # the session ends on the day already stored: nothing more to write
+    assert counting.calls == ["get_attributes", "save_attributes"]
+
+
+def test_a_session_that_changes_nothing_stores_the_day_when_it_ends(store):
+    user_id = new_user_id()
+    counting = Counting(store)
+    device = person(counting, user_id)
+    device.say("my calf is cramping")
+    device.end_session()
+    assert counting.calls == ["get_attributes", "save_attributes"]
+    assert LAST_VISIT in store.get_attributes(key(user_id))
+
+
+def test_forget_me_by_voice_deletes_the_record(store):
+    user_id = new_user_id()
+    hears_disclaimer(person(store, user_id))
+    turn = person(store, user_id).say("forget me")
+    assert said(turn) == TEXT.phrase("forgotten")
+    assert turn.session_ended
+    assert store.get_attributes(key(user_id)) == {}
+    assert hears_disclaimer(person(store, user_id))
+
+
+def test_forget_me_in_the_middle_of_a_session_writes_nothing_after(store):
+    user_id = new_user_id()
+    device = person(store, user_id)
+    device.say("my calf is cramping")
+    device.say("it's gone")
+    device.say("please delete my data")
+    assert store.get_attributes(key(user_id)) == {}
+
+
+def test_a_failed_delete_is_said_honestly(store):
+    device = person(Counting(store, fail=("delete_attributes",)))
+    assert said(device.say("delete my data")) == TEXT.phrase("forget_failed")
+
+
+def test_forget_me_without_a_store_has_nothing_to_delete():
+    device = Device(create_skill())
+    assert said(device.say("forget me")) == TEXT.phrase("forgotten")
+
+
+def skill_disabled_event(user_id: str) -> dict:
+    """What Alexa sends when a person disables the skill (no session)."""
+    application = {"applicationId": envelopes.DEFAULT_SKILL_ID}
+    return {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": application,
+                "user": {"userId": user_id},
+                "apiEndpoint": envelopes.API_ENDPOINT,
+            }
+        },
+        "request": {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": "2026-11-01T08:00:00Z",
+            "eventCreationTime": "2026-11-01T08:00:00Z",
+            "eventPublishingTime": "2026-11-01T08:00:00Z",
+            "body": {"userInformationPersistenceStatus": "PERSISTED"},
+        },
+    }
+
+
+def test_disabling_the_skill_deletes_the_record(store):
+    user_id, other = new_user_id(), new_user_id()
+    hears_disclaimer(person(store, user_id))
+    hears_disclaimer(person(store, other))
+    response = handle_event(create_skill(persistence_adapter=store), skill_disabled_event(user_id))
+    assert "outputSpeech" not in response.get("response", {})
+    assert store.get_attributes(key(user_id)) == {}
+    assert store.get_attributes(key(other))["disclaimer_heard"] is True
+
+
+def test_a_locked_file_costs_only_the_memory(tmp_path, caplog):
+    path = tmp_path / "memory.sqlite3"
+    user_id = new_user_id()
+    hears_disclaimer(person(persistence.SqliteAdapter(path), user_id))
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        device = person(persistence.SqliteAdapter(path, timeout=0.05), user_id)
+        with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+            assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+            assert DISCLAIMER in said(device.say("it's gone"))  # nothing recalled: said again
+        assert "could not read the stored record" in caplog.text
+    finally:
+        holder.rollback()
+        holder.close()
+    record = persistence.SqliteAdapter(path).get_attributes(key(user_id))
+    assert record["disclaimer_heard"] is True  # the record it could not read was left alone
+
+
+def test_an_unwritable_file_costs_only_the_memory(tmp_path, caplog):
+    (tmp_path / "not-a-directory").write_text("")
+    store = persistence.SqliteAdapter(tmp_path / "not-a-directory" / "memory.sqlite3")
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert hears_disclaimer(person(store))
+    assert "could not read the stored record" in caplog.text
+    with pytest.raises(PersistenceException):
+        store.save_attributes(key(new_user_id()), {})
+
+
+def test_a_store_that_cannot_be_read_is_never_written(store):
+    user_id = new_user_id()
+    hears_disclaimer(person(store, user_id))
+    before = store.get_attributes(key(user_id))
+    counting = Counting(store, fail=("get_attributes",))
+    device = person(counting, user_id)
+    assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+    device.say("it's gone")
+    device.say("no")
+    assert counting.calls == ["get_attributes"]
+    assert store.get_attributes(key(user_id)) == before
+
+
+def test_after_a_failed_write_the_session_stops_writing(store):
+    counting = Counting(store, fail=("save_attributes",))
+    device = person(counting)
+    device.say("my calf is cramping")
+    assert DISCLAIMER in said(device.say("it's gone"))
+    device.say("no")
+    assert counting.calls == ["get_attributes", "save_attributes"]
+
+
+def test_numbers_come_back_as_plain_python_numbers():
+    class Decimals(AbstractPersistenceAdapter):
+        def get_attributes(self, request_envelope):
+            return {"position": Decimal(3), "ratio": Decimal("0.5"), "seen": [Decimal(1)]}
+
+        def save_attributes(self, request_envelope, attributes):
+            raise NotImplementedError
+
+        def delete_attributes(self, request_envelope):
+            raise NotImplementedError
+
+    record = persistence.Forgiving(Decimals()).get_attributes(key(new_user_id()))
+    assert record == {"position": 3, "ratio": 0.5, "seen": [1]}
+    assert type(record["position"]) is int
+
+
+def test_recall_keeps_defaults_for_values_of_the_wrong_type():
+    conversation = Conversation()
+    conversation.recall({"disclaimer_heard": "yes", LAST_VISIT: 20260101, "stage": "relief"})
+    assert conversation.disclaimer_heard is False
+    assert conversation.stage == Conversation().stage
+    assert conversation.kept[LAST_VISIT] == ""
+    assert conversation.record_to_keep("2026-11-01", session_ending=False) is None
+
+
+def test_only_remembered_fields_are_ever_stored():
+    conversation = Conversation.from_attributes({"stage": "relief", "sequence": "calf", "step": 2})
+    conversation.recall({"stage": "relief", "symptom": "cramp", "sequence": "calf"})
+    conversation.last_speech = "something said during a cramp"
+    record = conversation.record_to_keep("2026-11-01", session_ending=True)
+    assert set(record) == {*Conversation.REMEMBERED, LAST_VISIT}
+
+
+@pytest.mark.parametrize(
+    ("environ", "kind"),
+    [
+        ({}, type(None)),
+        ({"CRAMP_COACH_STORE": "none", "TABLE_NAME": "memory"}, type(None)),
+        ({"CRAMP_COACH_STORE": "sqlite"}, persistence.SqliteAdapter),
+        ({"CRAMP_COACH_STORE": "dynamodb"}, type(None)),  # no table: logged, runs without
+        ({"CRAMP_COACH_STORE": "elsewhere"}, type(None)),  # unknown: logged, runs without
+    ],
+)
+def test_the_store_is_chosen_by_configuration(environ, kind, caplog):
+    with caplog.at_level(logging.ERROR, logger="skill.persistence"):
+        assert type(persistence.store_from_environment(environ)) is kind
+    assert bool(caplog.records) == (environ.get("CRAMP_COACH_STORE") in ("dynamodb", "elsewhere"))
+
+
+def test_the_sqlite_path_is_configurable(tmp_path):
+    path = tmp_path / "elsewhere.sqlite3"
+    environ = {"CRAMP_COACH_STORE": "sqlite", "CRAMP_COACH_SQLITE_PATH": str(path)}
+    assert persistence.store_from_environment(environ).path == path
+    assert persistence.store_from_environment({}, default="sqlite").path == (
+        persistence.default_sqlite_path()
+    )
+
+
+def test_the_console_remembers_in_the_file_it_is_given(tmp_path, monkeypatch):
+    given, from_environment = tmp_path / "given.sqlite3", tmp_path / "environment.sqlite3"
+    monkeypatch.setenv("CRAMP_COACH_SQLITE_PATH", str(from_environment))
+    main(["--no-store", "my calf is cramping", "it's gone", "no"])
+    assert not from_environment.exists()
+    main(["--store-path", str(given), "my calf is cramping", "it's gone", "no"])
+    record = persistence.SqliteAdapter(given).get_attributes(key(CONSOLE_USER_ID))
+    assert record["disclaimer_heard"] is True
+    main(["my calf is cramping"])
+    assert persistence.SqliteAdapter(from_environment).get_attributes(key(CONSOLE_USER_ID))
+
+
+def test_the_skill_imports_no_store_library_until_one_is_configured():
+    probe = (
+        "import sys, lambda_function; "
+        "print(sorted({'boto3', 'botocore', 'sqlite3', 'flask', 'yaml'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'lambda'}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,137 @@
+"""The skill package (interaction_model/): the manifest agrees with the models, as the ASK CLI and
+certification expect, and "forget me" is a well-formed intent."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from skill.nlu import FALLBACK_INTENT, Understanding, normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "interaction_model"
+MANIFEST = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
+MODELS = {
+    path.stem: json.loads(path.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    for path in sorted((PACKAGE / "interactionModels" / "custom").glob("*.json"))
+}
+LOCALES = MANIFEST["publishingInformation"]["locales"]
+LAMBDA_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?")
+LAUNCH_WORDS = ("ask", "open", "tell", "launch", "start", "begin", "load", "run")
+
+
+def intents(locale: str) -> dict[str, list[str]]:
+    return {intent["name"]: intent.get("samples", []) for intent in MODELS[locale]["intents"]}
+
+
+def example_request(phrase: str, invocation: str) -> str | None:
+    """What an example phrase asks the skill, after "Alexa, open/ask/tell <invocation>"."""
+    found = re.fullmatch(
+        rf"Alexa, (?:{'|'.join(LAUNCH_WORDS)}) {re.escape(invocation)}(?: (?P<request>.+))?",
+        phrase,
+    )
+    assert found, f"{phrase!r} does not start with the wake word and the invocation name"
+    return found.group("request")
+
+
+def test_the_ask_cli_finds_the_package_at_interaction_model():
+    resources = json.loads((ROOT / "ask-resources.json").read_text(encoding="utf-8"))
+    assert resources["askcliResourcesVersion"] == "2020-03-31"
+    source = ROOT / resources["profiles"]["default"]["skillMetadata"]["src"]
+    assert source.resolve() == PACKAGE
+    assert (source / "skill.json").is_file()
+
+
+def test_the_manifest_and_the_models_have_the_same_locales():
+    assert set(LOCALES) == set(MODELS)
+    assert MANIFEST["manifestVersion"] == "1.0"
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_publishing_information_is_complete(locale):
+    information = LOCALES[locale]
+    assert information["name"] == "Cramp Coach"
+    assert 0 < len(information["summary"]) <= 160
+    assert 0 < len(information["description"]) <= 4000
+    assert 0 < len(information["keywords"]) <= 30
+    assert len(information["examplePhrases"]) == 3
+    assert MANIFEST["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_the_description_states_the_medical_disclaimer(locale):
+    description = LOCALES[locale]["description"]
+    assert "not a substitute for professional medical advice" in description
+    assert "call your local emergency number" in description
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_example_phrases_match_sample_utterances_exactly(locale):
+    model = MODELS[locale]
+    understanding = Understanding(locale)
+    phrases = LOCALES[locale]["examplePhrases"]
+    assert example_request(phrases[0], model["invocationName"]) is None  # the first only opens
+    for phrase in phrases[1:]:
+        request = example_request(phrase, model["invocationName"])
+        assert re.fullmatch(r"[A-Za-z' ]+", request), f"{request!r} is not how it is said"
+        match = understanding.understand(request)
+        assert match.intent != FALLBACK_INTENT, f"{request!r} is no sample of {locale}"
+        assert not match.intent.startswith("AMAZON."), f"{request!r} only a built-in phrasing"
+
+
+def test_privacy_and_compliance_answers_are_true_to_the_skill():
+    assert MANIFEST["privacyAndCompliance"] == {
+        "allowsPurchases": False,
+        "usesPersonalInfo": False,
+        "isChildDirected": False,
+        "isExportCompliant": True,
+        "containsAds": False,
+    }
+
+
+def test_requests_and_the_skill_disabled_event_go_to_one_lambda_function():
+    endpoint = MANIFEST["apis"]["custom"]["endpoint"]["uri"]
+    assert LAMBDA_ARN.fullmatch(endpoint)
+    assert MANIFEST["events"]["endpoint"]["uri"] == endpoint
+    assert MANIFEST["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+
+
+def test_forget_me_is_an_intent_with_natural_unique_samples():
+    for locale in MODELS:
+        samples = intents(locale)["DeleteDataIntent"]
+        assert len(samples) >= 10
+        others = {
+            normalize(sample)
+            for name, intent_samples in intents(locale).items()
+            if name != "DeleteDataIntent"
+            for sample in intent_samples
+        }
+        for sample in samples:
+            assert re.fullmatch(r"[A-Za-z' .]+", sample), sample
+            assert not set(normalize(sample).split()) & set(LAUNCH_WORDS), sample
+            assert normalize(sample) not in others, sample
+            assert Understanding(locale).understand(sample).intent == "DeleteDataIntent"
+        assert len({normalize(sample) for sample in samples}) == len(samples)
+
+
+def test_skill_endpoint_fills_both_endpoints_and_the_ask_states(tmp_path, monkeypatch):
+    from deploy import skill_endpoint
+
+    manifest = tmp_path / "skill.json"
+    manifest.write_text((PACKAGE / "skill.json").read_text(encoding="utf-8"), encoding="utf-8")
+    states = tmp_path / ".ask" / "ask-states.json"
+    monkeypatch.setattr(skill_endpoint, "MANIFEST", manifest)
+    monkeypatch.setattr(skill_endpoint, "ASK_STATES", states)
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:cramp-coach-CrampCoachFunction-AbC12"
+    skill_id = "amzn1.ask.skill.12345678-abcd-ef01-2345-6789abcdef01"
+    assert skill_endpoint.main([arn, "--skill-id", skill_id]) == 0
+    filled = json.loads(manifest.read_text(encoding="utf-8"))["manifest"]
+    assert filled["apis"]["custom"]["endpoint"]["uri"] == arn
+    assert filled["events"]["endpoint"]["uri"] == arn
+    assert filled["publishingInformation"] == MANIFEST["publishingInformation"]
+    assert json.loads(states.read_text(encoding="utf-8"))["profiles"]["default"] == {
+        "skillId": skill_id
+    }
+    with pytest.raises(SystemExit):
+        skill_endpoint.main(["my-function"])
