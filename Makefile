@@ -18,6 +18,7 @@ run: $(INSTALLED)
 ## Lint and run the whole test suite.
 test: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 ## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress; verification on).

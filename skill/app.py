@@ -28,7 +28,7 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Custo
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
-        builder.add_global_request_interceptor(persistence.RecallAtSessionStart(memory))
+        builder.add_global_request_interceptor(persistence.RecallWhenNeeded(memory))
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return builder.create()

@@ -14,14 +14,16 @@ boto3 and sqlite3 are imported only when their store is built, so a skill withou
 as fast as it would without this module.
 
 Every store sits behind ``Forgiving``: a store that is missing, throttled, slow or locked costs
-the person nothing but the memory of one session. The request interceptor reads the record once,
-when a session starts; the response interceptor writes it only when a remembered field changed,
-or when the session ends on a new day, so the relief steps in between never wait on the store.
+the person nothing but the memory of one session. The request interceptor reads the record once a
+session, at its first request that is not a relief step; the response interceptor writes it only
+when a remembered field changed, or when the session ends on a new day. A person in a cramp never
+waits on the store, nor on boto3 being imported.
 """
 
 import json
 import logging
 import os
+import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,11 +37,13 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
-from skill.state import Conversation
+from skill.state import ASKED_IS_IT_GONE, Conversation
 
 log = logging.getLogger(__name__)
 
 STORE_KINDS = ("dynamodb", "sqlite", "none")
+# Intents that start or continue relief whatever the stage: a person in a cramp.
+RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent")
 
 # A person is waiting on every request: a slow store must give up long before Alexa does (about
 # 8 s) and within the Lambda timeout (7 s). Two tries, each at most 1 s to connect, 1 s to read.
@@ -118,16 +122,43 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         return row
 
 
-def dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
-    """ask-sdk-dynamodb-persistence-adapter on an existing table, keyed by user id ("id")."""
-    # The adapter module builds a default boto3 resource when imported: that needs a region,
-    # which Lambda always sets (AWS_REGION, AWS_DEFAULT_REGION).
-    import boto3
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-    from botocore.config import Config
+class DynamoDbStore(AbstractPersistenceAdapter):
+    """ask-sdk-dynamodb-persistence-adapter on an existing table, keyed by user id ("id").
 
-    resource = boto3.resource("dynamodb", config=Config(**DYNAMODB_CLIENT_CONFIG))
-    return DynamoDbAdapter(table_name=table_name, create_table=False, dynamodb_resource=resource)
+    The adapter is built when the store is first used, not when the skill is: importing boto3
+    and building its resource takes about 300 ms, and a Lambda whose first request is a cramp
+    never waits for that (relief turns never touch the store).
+    """
+
+    def __init__(self, table_name: str):
+        self.table_name = table_name
+        self._adapter = None
+        self._building = threading.Lock()
+
+    @property
+    def adapter(self) -> AbstractPersistenceAdapter:
+        with self._building:
+            if self._adapter is None:
+                # The adapter module builds a default boto3 resource when imported: that needs a
+                # region, which Lambda always sets (AWS_REGION, AWS_DEFAULT_REGION).
+                import boto3
+                from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+                from botocore.config import Config
+
+                resource = boto3.resource("dynamodb", config=Config(**DYNAMODB_CLIENT_CONFIG))
+                self._adapter = DynamoDbAdapter(
+                    table_name=self.table_name, create_table=False, dynamodb_resource=resource
+                )
+            return self._adapter
+
+    def get_attributes(self, request_envelope) -> dict:
+        return self.adapter.get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes: dict) -> None:
+        self.adapter.save_attributes(request_envelope, attributes)
+
+    def delete_attributes(self, request_envelope) -> None:
+        self.adapter.delete_attributes(request_envelope)
 
 
 def open_store(
@@ -141,7 +172,7 @@ def open_store(
     if kind == "dynamodb":
         if not table_name:
             raise ValueError("the dynamodb store needs TABLE_NAME")
-        return dynamodb_store(table_name)
+        return DynamoDbStore(table_name)
     raise ValueError(f"unknown store {kind!r}: use one of {', '.join(STORE_KINDS)}")
 
 
@@ -208,22 +239,45 @@ def _plain(value):
     return value
 
 
-class RecallAtSessionStart(AbstractRequestInterceptor):
-    """When a session starts, read the person's record into the conversation, once."""
+class RecallWhenNeeded(AbstractRequestInterceptor):
+    """Read the person's record into the conversation, once a session, but never for relief.
+
+    A request answered with a relief step is never kept waiting on the store: the record is read
+    at the session's first request that is not one (launch, "it's gone", advice, the session's
+    end), which is also the first that can use what is remembered.
+    """
 
     def __init__(self, memory: Forgiving):
         self.memory = memory
 
     def process(self, handler_input: HandlerInput) -> None:
-        session = handler_input.request_envelope.session
-        if session is None or not session.new:
+        if handler_input.request_envelope.session is None:
             return
-        record = self.memory.get_attributes(handler_input.request_envelope)
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
-        if record is not None:
+        if not conversation.memory_unread or answered_with_relief(handler_input, conversation):
+            return
+        record = self.memory.get_attributes(handler_input.request_envelope)
+        if record is None:
+            conversation.stop_keeping()
+        else:
             conversation.recall(record)
         conversation.save_to(attributes)
+
+
+def answered_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
+    """Whether this request gets a relief step (see skill/handlers.py) rather than anything else."""
+    if not is_request_type("IntentRequest")(handler_input):
+        return False
+    intent = handler_input.request_envelope.request.intent.name
+    if intent in RELIEF_INTENTS:
+        return True
+    if not conversation.in_relief:
+        return False
+    ends_relief = intent == "CrampGoneIntent" or (
+        intent == "AMAZON.YesIntent" and conversation.question == ASKED_IS_IT_GONE
+    )
+    return not ends_relief
 
 
 class KeepWhatChanged(AbstractResponseInterceptor):

@@ -27,6 +27,12 @@ ASKED_WANT_TIPS = "want_tips"
 # The one thing kept between sessions besides the REMEMBERED fields: the day of the last visit.
 LAST_VISIT = "last_visit"
 
+# Where this session stands with the store: not read yet, read (so it may be written), or off
+# (it failed, or the person asked to be forgotten: nothing more is written this session).
+MEMORY_UNREAD = "unread"
+MEMORY_KEPT = "kept"
+MEMORY_OFF = "off"
+
 
 @dataclass
 class Conversation:
@@ -50,9 +56,9 @@ class Conversation:
     last_speech: str = ""
     last_reprompt: str = ""
     # Memory between sessions (skill/persistence.py): the record as the store holds it, as far as
-    # this session knows, and whether the store may be written (not after a failed read or write).
+    # this session knows, and where the session stands with the store (MEMORY_*).
     kept: dict = dataclass_field(default_factory=dict)
-    keeping: bool = False
+    memory: str = MEMORY_UNREAD
 
     @classmethod
     def from_attributes(cls, attributes: dict | None) -> "Conversation":
@@ -126,19 +132,29 @@ class Conversation:
     def in_routine(self) -> bool:
         return self.stage == ROUTINE
 
-    def recall(self, record: dict) -> None:
-        """At the start of a session, take the REMEMBERED fields from the person's stored record.
+    @property
+    def memory_unread(self) -> bool:
+        return self.memory == MEMORY_UNREAD
 
-        A value of the wrong type (a record from an older version, say) keeps the default.
+    def recall(self, record: dict) -> None:
+        """Take the REMEMBERED fields from the person's stored record.
+
+        The record may be read a few turns into a session (never during the relief steps), so a
+        field this session has already set keeps its newer value, and is stored at the next write.
+        A stored value of the wrong type (a record from an older version, say) counts as unset.
         """
         defaults = Conversation()
+        stored = {}
         for name in self.REMEMBERED:
+            default = getattr(defaults, name)
             value = record.get(name)
-            if isinstance(value, type(getattr(defaults, name))):
-                setattr(self, name, copy.deepcopy(value))
+            stored[name] = copy.deepcopy(value) if isinstance(value, type(default)) else default
+            if getattr(self, name) == default:
+                setattr(self, name, copy.deepcopy(stored[name]))
         last_visit = record.get(LAST_VISIT)
-        self.kept = self._record(last_visit if isinstance(last_visit, str) else "")
-        self.keeping = True
+        stored[LAST_VISIT] = last_visit if isinstance(last_visit, str) else ""
+        self.kept = stored
+        self.memory = MEMORY_KEPT
 
     def record_to_keep(self, today: str, session_ending: bool) -> dict | None:
         """The record to store now, or None when the store already holds what matters.
@@ -146,7 +162,7 @@ class Conversation:
         A remembered field that changed is stored at once; the day of the visit is stored only
         when the session ends, so the turns in between (the relief steps) never wait on a write.
         """
-        if not self.keeping:
+        if self.memory != MEMORY_KEPT:
             return None
         record = self._record(today)
         if any(record[name] != self.kept.get(name) for name in self.REMEMBERED):
@@ -161,7 +177,7 @@ class Conversation:
 
     def stop_keeping(self) -> None:
         """Write nothing more this session (the store failed, or the person asked to forget)."""
-        self.keeping = False
+        self.memory = MEMORY_OFF
 
     def forget(self) -> None:
         """Drop what was remembered about the person, and keep nothing more this session."""

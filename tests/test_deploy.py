@@ -180,6 +180,17 @@ def test_the_artifact_answers_a_cramp_with_only_itself_on_the_path(artifact, lam
     assert not any("site-packages" in entry for entry in run["path"])
 
 
+def test_with_its_table_set_a_cramp_is_answered_before_boto3_is_even_imported(
+    artifact, lambda_python
+):
+    """As deployed (TABLE_NAME set): the relief steps never wait on DynamoDB, nor on boto3."""
+    events = [cramp_event(said="my foot is cramping"), cramp_event()]
+    run = run_in_artifact(artifact, lambda_python, events, TABLE_NAME="cramp-coach-memory")
+    for answer in run["answers"]:
+        assert spoken(answer).startswith("Okay.")
+    assert run["loaded"] == []
+
+
 def test_the_artifact_refuses_requests_for_another_skill(artifact, lambda_python):
     run = run_in_artifact(
         artifact,

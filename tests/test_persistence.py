@@ -114,14 +114,40 @@ def test_two_people_never_see_each_others_record(store):
 def test_relief_turns_never_touch_the_store(store):
     counting = Counting(store)
     device = person(counting)
-    device.say("my calf is cramping")
-    device.say("next")
-    device.say("next")
-    device.say("repeat")
-    assert counting.calls == ["get_attributes"]
-    device.say("it's gone")  # the disclaimer is now heard: stored at once
+    for utterance in ("my calf is cramping", "next", "back", "repeat", "help", "it still hurts"):
+        device.say(utterance)
+    assert counting.calls == []
+    device.say("it's gone")  # read first, then the disclaimer is heard: stored at once
     device.say("no")  # the session ends on the day already stored: nothing more to write
     assert counting.calls == ["get_attributes", "save_attributes"]
+
+
+def test_the_record_is_read_when_the_relief_ends_with_yes(store):
+    user_id = new_user_id()
+    assert hears_disclaimer(person(store, user_id))
+    counting = Counting(store)
+    device = person(counting, user_id)
+    device.say("my toes are cramping")
+    for _ in TEXT.sequences["toes"].steps:
+        device.say("next")
+    assert counting.calls == []
+    gone = device.say("yes")  # "has the cramp gone?" "yes"
+    assert counting.calls == ["get_attributes"]
+    assert DISCLAIMER not in said(gone)
+
+
+def test_a_launch_reads_the_record_at_once(store):
+    counting = Counting(store)
+    person(counting).say("open cramp coach")
+    assert counting.calls == ["get_attributes"]
+
+
+def test_what_a_session_set_before_the_read_is_kept():
+    conversation = Conversation(disclaimer_heard=True)
+    conversation.recall({"disclaimer_heard": False, "tips_heard": [2], LAST_VISIT: "2026-11-01"})
+    assert conversation.disclaimer_heard is True
+    assert conversation.tips_heard == [2]
+    assert conversation.record_to_keep("2026-11-23", session_ending=False)["disclaimer_heard"]
 
 
 def test_a_session_that_changes_nothing_stores_the_day_when_it_ends(store):

@@ -13,6 +13,7 @@ import sys
 
 import waitress
 
+from skill.persistence import store_from_environment
 from webserver.app import MAX_BODY_BYTES, Settings, create_app
 
 #: Where the skill's persistence (skill.persistence) reads the SQLite file from.
@@ -82,13 +83,14 @@ def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Setting
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = parse_settings(argv)
-    app = create_app(settings)
+    store = store_from_environment(os.environ, default="sqlite")
+    app = create_app(settings, store=store)
     log.info(
         "Cramp Coach listening on http://%s:%d (skill id check: %s, store: %s)",
         settings.host,
         settings.port,
         settings.skill_id or "off",
-        os.environ.get(STORE_PATH_ENV) or "none",
+        _describe(store),
     )
     waitress.serve(
         app,
@@ -99,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         ident="cramp-coach",
     )
     return 0
+
+
+def _describe(store) -> str:
+    """The store for the start-up log line: its file or table, or none."""
+    if store is None:
+        return "none"
+    return str(getattr(store, "path", None) or getattr(store, "table_name", type(store).__name__))
 
 
 if __name__ == "__main__":

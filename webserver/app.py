@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
@@ -50,8 +51,13 @@ class Settings:
     threads: int = 8
 
 
-def create_app(settings: Settings, signature_verifier: AbstractVerifier | None = None) -> Flask:
-    """Build the app. ``signature_verifier`` replaces the Amazon one (tests, load test)."""
+def create_app(
+    settings: Settings,
+    signature_verifier: AbstractVerifier | None = None,
+    store: AbstractPersistenceAdapter | None = None,
+) -> Flask:
+    """Build the app. ``signature_verifier`` replaces the Amazon one (tests, load test); ``store``
+    is where the skill remembers people between sessions (skill.persistence), if anywhere."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # flask-ask-sdk reads these once, when the SkillAdapter is created: set them first. The
@@ -64,7 +70,7 @@ def create_app(settings: Settings, signature_verifier: AbstractVerifier | None =
     warn_if_unverified(settings)
     app.logger.addFilter(_not_the_adapters_refusal)
 
-    skill = create_skill(skill_id=settings.skill_id)
+    skill = create_skill(skill_id=settings.skill_id, persistence_adapter=store)
     adapter = SkillAdapter(skill=skill, skill_id=settings.skill_id, verifiers=verifiers, app=app)
 
     @app.get("/healthz")

@@ -57,7 +57,11 @@ def server_url(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("server") / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "webserver", "--port", str(port), "--dev-skip-signature-check"],
+            [
+                *(sys.executable, "-m", "webserver", "--port", str(port)),
+                *("--store-path", str(log_path.with_name("memory.sqlite3"))),
+                "--dev-skip-signature-check",
+            ],
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log,
