@@ -83,6 +83,11 @@ CONVERSATION = [
     ["open cramp coach", "no"],
     ["open cramp coach", "purple elephants", "stop"],
     ["forget me"],
+    ["how do I prevent cramps", "more"],
+    ["why do my feet cramp"],
+    ["my calf is swollen and red"],
+    ["guide me through my stretches", "next", "pause", "resume"],
+    ["give me a tip"],
 ]
 
 

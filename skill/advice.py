@@ -6,9 +6,6 @@ every word comes from the content file. Lists are read a page at a time (three p
 each page ending in "want to hear more?", and the last one in the list's closing words.
 """
 
-import random
-from dataclasses import replace
-
 from skill import speech
 from skill.content import AdviceList, Content, Page
 from skill.replies import Reply, disclaimer_once
@@ -60,6 +57,8 @@ def tip(content: Content, conversation: Conversation) -> Reply:
     fresh = [index for index in range(len(content.tips)) if index not in heard]
     if not fresh:
         heard, fresh = [], list(range(len(content.tips)))
+    import random  # only tips need it: kept off the cold start of a cramp request
+
     index = random.choice(fresh)
     conversation.tips_heard = [*heard, index]
     return Reply(
@@ -108,8 +107,7 @@ def start_routine(content: Content, conversation: Conversation, at_stretch: int 
         return ease_cramp_first(content)
     conversation.start_routine(at_stretch)
     intro = content.routine.intro if at_stretch == 0 else ""
-    return replace(
-        _stretch(content, conversation, disclaimer_once(content, conversation), intro),
+    return _stretch(content, conversation, disclaimer_once(content, conversation), intro)._replace(
         card_title=content.routine.title,
         card_text=_routine_card_text(content),
     )
@@ -227,7 +225,7 @@ def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply
         speech=f"{said} {speech.sentences(content.advice_text('want_more'))}",
         reprompt=speech.sentences(content.advice_text("want_more_reprompt")),
     )
-    return replace(reply, **card) if conversation.advice_step == 0 else reply
+    return reply._replace(**card) if conversation.advice_step == 0 else reply
 
 
 def _page_speech(page: Page, lead: str) -> str:

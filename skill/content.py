@@ -5,12 +5,12 @@ The Lambda artifact carries ``<language>.json`` instead, made from the YAML at b
 """
 
 import json
-from dataclasses import dataclass
+import os
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-CONTENT_DIR = Path(__file__).parent / "content"
+# os.path rather than pathlib: pathlib is a few milliseconds of every cold start on Lambda.
+CONTENT_DIR = os.path.join(os.path.dirname(__file__), "content")
 DEFAULT_LOCALE = "en-US"
 
 
@@ -18,8 +18,7 @@ class ContentError(LookupError):
     """A key the code asks for is missing from the content file."""
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One relief step: an instruction, and optionally a timed hold."""
 
     do: str
@@ -28,14 +27,12 @@ class Step:
     release: str = ""
 
 
-@dataclass(frozen=True)
-class Sequence:
+class Sequence(NamedTuple):
     area: str
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """One turn of longer advice: a short heading sentence and at most three points.
 
     ``title`` heads the points on the card; ``topic`` is the PREVENTION_TOPIC slot id the page
@@ -48,8 +45,7 @@ class Page:
     topic: str = ""
 
 
-@dataclass(frozen=True)
-class AdviceList:
+class AdviceList(NamedTuple):
     """Longer advice read a page at a time; ``closing`` follows the last page."""
 
     title: str
@@ -64,23 +60,20 @@ class AdviceList:
         return 0
 
 
-@dataclass(frozen=True)
-class Sign:
+class Sign(NamedTuple):
     """A red flag: how urgent it is (a key of ``urgency``), and why, in one short sentence."""
 
     level: str
     why: str
 
 
-@dataclass(frozen=True)
-class Hold:
+class Hold(NamedTuple):
     cue: str
     seconds: int
     release: str
 
 
-@dataclass(frozen=True)
-class Stretch:
+class Stretch(NamedTuple):
     """One stretch of the daily routine: its name, one sentence on how, and its timed holds."""
 
     name: str
@@ -88,8 +81,7 @@ class Stretch:
     holds: tuple[Hold, ...]
 
 
-@dataclass(frozen=True)
-class Routine:
+class Routine(NamedTuple):
     title: str
     intro: str
     finish: str
@@ -189,8 +181,13 @@ class Content:
 
 def for_locale(locale: str | None) -> Content:
     """Content for a request's locale; a language we have no file for gets English."""
-    language = (locale or DEFAULT_LOCALE).split("-")[0].lower()
-    if not any((CONTENT_DIR / f"{language}{suffix}").is_file() for suffix in (".json", ".yaml")):
+    return _for_language((locale or DEFAULT_LOCALE).split("-")[0].lower())
+
+
+@cache
+def _for_language(language: str) -> Content:
+    """Looked up once per language, so no request waits on the file system."""
+    if not any(os.path.isfile(_content_file(language, suffix)) for suffix in (".json", ".yaml")):
         language = "en"
     return load(language)
 
@@ -198,12 +195,16 @@ def for_locale(locale: str | None) -> Content:
 @cache
 def load(language: str = "en") -> Content:
     """Parse the content file for a language once per process: prebuilt JSON if there is one."""
-    prebuilt = CONTENT_DIR / f"{language}.json"
-    if prebuilt.is_file():
-        with prebuilt.open(encoding="utf-8") as stream:
+    prebuilt = _content_file(language, ".json")
+    if os.path.isfile(prebuilt):
+        with open(prebuilt, encoding="utf-8") as stream:
             return Content(json.load(stream))
     import yaml  # only where the YAML source is read: never on Lambda
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with (CONTENT_DIR / f"{language}.yaml").open(encoding="utf-8") as stream:
+    with open(_content_file(language, ".yaml"), encoding="utf-8") as stream:
         return Content(yaml.load(stream, Loader=loader))
+
+
+def _content_file(language: str, suffix: str) -> str:
+    return os.path.join(CONTENT_DIR, f"{language}{suffix}")

@@ -26,7 +26,6 @@ import os
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import (
@@ -56,9 +55,9 @@ DYNAMODB_CLIENT_CONFIG = {
 SQLITE_TIMEOUT_SECONDS = 1.0
 
 
-def default_sqlite_path() -> Path:
-    state_home = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(state_home) / "cramp-coach" / "memory.sqlite3"
+def default_sqlite_path() -> str:
+    state_home = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
+    return os.path.join(state_home, "cramp-coach", "memory.sqlite3")
 
 
 def user_key(request_envelope) -> str:
@@ -79,6 +78,8 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     """
 
     def __init__(self, path: str | os.PathLike, timeout: float = SQLITE_TIMEOUT_SECONDS):
+        from pathlib import Path  # not at import: pathlib costs every Lambda cold start
+
         self.path = Path(path)
         self.timeout = timeout
         self._table_ready = False

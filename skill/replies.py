@@ -3,7 +3,7 @@
 They hold no sentences of their own; every word comes from the content file.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skill import speech
 from skill.content import Content, Step
@@ -17,8 +17,7 @@ from skill.state import (
 )
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """One response. A reply with a reprompt keeps the session open; one without ends it."""
 
     speech: str

@@ -48,7 +48,7 @@ def all_strings(value, path="") -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def raw():
-    return yaml.safe_load((CONTENT_DIR / "en.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((Path(CONTENT_DIR) / "en.yaml").read_text(encoding="utf-8"))
 
 
 def section_of(raw, path: tuple[str, ...]) -> dict:

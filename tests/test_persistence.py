@@ -326,7 +326,7 @@ def test_the_sqlite_path_is_configurable(tmp_path):
     path = tmp_path / "elsewhere.sqlite3"
     environ = {"CRAMP_COACH_STORE": "sqlite", "CRAMP_COACH_SQLITE_PATH": str(path)}
     assert persistence.store_from_environment(environ).path == path
-    assert persistence.store_from_environment({}, default="sqlite").path == (
+    assert persistence.store_from_environment({}, default="sqlite").path == Path(
         persistence.default_sqlite_path()
     )
 
