@@ -50,6 +50,33 @@ def session_ended_request(session: Session, reason: str = "USER_INITIATED") -> d
     return _envelope(session, {"type": "SessionEndedRequest", "reason": reason})
 
 
+def skill_disabled_event(user_id: str, skill_id: str = DEFAULT_SKILL_ID) -> dict:
+    """What Alexa sends, outside any session, when a person disables the skill."""
+    now = _now()
+    return {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": {"applicationId": skill_id},
+                "user": {"userId": user_id},
+                "apiEndpoint": API_ENDPOINT,
+            }
+        },
+        "request": {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": now,
+            "eventCreationTime": now,
+            "eventPublishingTime": now,
+            "body": {"userInformationPersistenceStatus": "PERSISTED"},
+        },
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _resolution(session: Session, slot) -> dict:
     authority = f"amzn1.er-authority.echo-sdk.{session.skill_id}.{slot.slot_type}"
     if slot.value_id is None:
@@ -67,7 +94,7 @@ def _envelope(session: Session, request: dict) -> dict:
     request = {
         **request,
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timestamp": _now(),
         "locale": session.locale,
     }
     return {

@@ -189,34 +189,13 @@ def test_forget_me_without_a_store_has_nothing_to_delete():
     assert said(device.say("forget me")) == TEXT.phrase("forgotten")
 
 
-def skill_disabled_event(user_id: str) -> dict:
-    """What Alexa sends when a person disables the skill (no session)."""
-    application = {"applicationId": envelopes.DEFAULT_SKILL_ID}
-    return {
-        "version": "1.0",
-        "context": {
-            "System": {
-                "application": application,
-                "user": {"userId": user_id},
-                "apiEndpoint": envelopes.API_ENDPOINT,
-            }
-        },
-        "request": {
-            "type": "AlexaSkillEvent.SkillDisabled",
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": "2026-11-01T08:00:00Z",
-            "eventCreationTime": "2026-11-01T08:00:00Z",
-            "eventPublishingTime": "2026-11-01T08:00:00Z",
-            "body": {"userInformationPersistenceStatus": "PERSISTED"},
-        },
-    }
-
-
 def test_disabling_the_skill_deletes_the_record(store):
     user_id, other = new_user_id(), new_user_id()
     hears_disclaimer(person(store, user_id))
     hears_disclaimer(person(store, other))
-    response = handle_event(create_skill(persistence_adapter=store), skill_disabled_event(user_id))
+    response = handle_event(
+        create_skill(persistence_adapter=store), envelopes.skill_disabled_event(user_id)
+    )
     assert "outputSpeech" not in response.get("response", {})
     assert store.get_attributes(key(user_id)) == {}
     assert store.get_attributes(key(other))["disclaimer_heard"] is True

@@ -195,23 +195,7 @@ def test_forget_me_by_voice_deletes_the_item(server):
 def test_disabling_the_skill_deletes_the_item(server):
     user_id = new_user_id()
     hears_disclaimer(person(store(), user_id))
-    event = {
-        "version": "1.0",
-        "context": {
-            "System": {
-                "application": {"applicationId": envelopes.DEFAULT_SKILL_ID},
-                "user": {"userId": user_id},
-                "apiEndpoint": envelopes.API_ENDPOINT,
-            }
-        },
-        "request": {
-            "type": "AlexaSkillEvent.SkillDisabled",
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": "2026-11-01T08:00:00Z",
-            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
-        },
-    }
-    handle_event(create_skill(persistence_adapter=store()), event)
+    handle_event(create_skill(persistence_adapter=store()), envelopes.skill_disabled_event(user_id))
     assert server.item(user_id) is None
 
 
