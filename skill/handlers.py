@@ -331,6 +331,27 @@ class SessionEndedHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+class UnspokenRequestHandler(AbstractRequestHandler):
+    """Requests nobody hears an answer to (System.ExceptionEncountered, other skill events, screen
+    events): logged and answered with nothing, since speech there is an invalid response."""
+
+    def can_handle(self, handler_input):
+        return not any(
+            is_request_type(kind)(handler_input)
+            for kind in ("LaunchRequest", "IntentRequest", "SessionEndedRequest")
+        )
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        log.info(
+            "no answer to %s: request=%s error=%s",
+            request.object_type,
+            request.request_id,
+            getattr(request, "error", None),
+        )
+        return handler_input.response_builder.response
+
+
 class RelieveAnywayExceptionHandler(AbstractExceptionHandler):
     """Catch-all: log with the request id, never speak the error, still give relief first."""
 
@@ -373,5 +394,6 @@ REQUEST_HANDLERS = (
     DeleteDataHandler(),
     SkillDisabledHandler(),
     SessionEndedHandler(),
+    UnspokenRequestHandler(),
     FallbackHandler(),
 )

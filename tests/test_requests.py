@@ -61,6 +61,13 @@ def test_session_ended_says_nothing_and_logs_the_reason(skill, caplog):
     assert "INVALID_RESPONSE" in caplog.text
 
 
+def test_a_request_nobody_hears_gets_no_speech_and_is_logged(skill, caplog):
+    with caplog.at_level(logging.INFO, logger="skill.handlers"):
+        response = handle_event(skill, request_file("exception_encountered"))
+    assert response["response"] == {}
+    assert "System.ExceptionEncountered" in caplog.text and "INVALID_RESPONSE" in caplog.text
+
+
 def test_lambda_entry_answers_a_cramp(content):
     response = lambda_function.lambda_handler(request_file("cramp_calf_one_shot"), None)
     check_response(response)

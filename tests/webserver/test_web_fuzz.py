@@ -90,9 +90,9 @@ def _check_valid_reply(reply: dict, event) -> None:
     assert reply["version"] == "1.0"
     response = reply["response"]
     request = event.get("request") if isinstance(event, dict) else None
-    ended = isinstance(request, dict) and request.get("type") == "SessionEndedRequest"
+    asked = isinstance(request, dict) and request.get("type") in ("LaunchRequest", "IntentRequest")
     if "outputSpeech" not in response:
-        assert ended, "only the answer to a SessionEndedRequest may say nothing"
+        assert not asked, "a person who asks something always hears an answer"
         return
     ssml = response["outputSpeech"]["ssml"]
     assert ssml.startswith("<speak>") and ssml.endswith("</speak>")
