@@ -4,8 +4,6 @@ Holds only where the person is in the conversation, never anything about their h
 """
 
 import copy
-from dataclasses import MISSING, asdict, dataclass, fields
-from dataclasses import field as dataclass_field
 from typing import ClassVar
 
 # Stages of a session.
@@ -34,43 +32,59 @@ MEMORY_KEPT = "kept"
 MEMORY_OFF = "off"
 
 
-@dataclass
 class Conversation:
+    """Where a session stands: each field of FIELDS, as an attribute.
+
+    A plain class with slots rather than a dataclass: building a dataclass adds about two
+    milliseconds to every Lambda cold start, and this one is built on each of them.
+    """
+
     # Fields worth keeping between sessions (see skill/persistence); nothing about health.
     # The routine position lets a routine left part-way be resumed in a later session.
     REMEMBERED: ClassVar[tuple[str, ...]] = ("disclaimer_heard", "tips_heard", "routine_step")
 
-    stage: str = START
-    sequence: str = ""
-    step: int = 0
-    escalation: int = 0
-    question: str = ""
-    disclaimer_heard: bool = False
-    # Longer advice: the page a list was opened at, and how many pages along the person is.
-    advice_first: int = 0
-    advice_step: int = 0
-    routine_step: int = 0
-    routine_paused: bool = False
-    # Indexes of the tips already given, so the next one is new.
-    tips_heard: list[int] = dataclass_field(default_factory=list)
-    last_speech: str = ""
-    last_reprompt: str = ""
-    # Memory between sessions (skill/persistence.py): the record as the store holds it, as far as
-    # this session knows, and where the session stands with the store (MEMORY_*).
-    kept: dict = dataclass_field(default_factory=dict)
-    memory: str = MEMORY_UNREAD
+    # Every field and its default. A session attribute of another type reads back as the default.
+    FIELDS: ClassVar[dict[str, object]] = {
+        "stage": START,
+        "sequence": "",
+        "step": 0,
+        "escalation": 0,
+        "question": "",
+        "disclaimer_heard": False,
+        # Longer advice: the page a list was opened at, and how many pages along the person is.
+        "advice_first": 0,
+        "advice_step": 0,
+        "routine_step": 0,
+        "routine_paused": False,
+        # Indexes of the tips already given, so the next one is new.
+        "tips_heard": [],
+        "last_speech": "",
+        "last_reprompt": "",
+        # Memory between sessions (skill/persistence.py): the record as the store holds it, as
+        # far as this session knows, and where the session stands with the store (MEMORY_*).
+        "kept": {},
+        "memory": MEMORY_UNREAD,
+    }
+    __slots__ = tuple(FIELDS)
+
+    def __init__(self, **values):
+        unknown = values.keys() - self.FIELDS.keys()
+        if unknown:
+            raise TypeError(f"no such conversation fields: {sorted(unknown)}")
+        for name, default in self.FIELDS.items():
+            setattr(self, name, values[name] if name in values else copy.deepcopy(default))
 
     @classmethod
     def from_attributes(cls, attributes: dict | None) -> "Conversation":
         """Read the state back; unknown or mistyped attributes fall back to the defaults."""
         attributes = attributes or {}
-        values = {}
-        for field in fields(cls):
-            default = field.default if field.default is not MISSING else field.default_factory()
-            value = attributes.get(field.name)
-            if isinstance(value, type(default)):
-                values[field.name] = value
-        conversation = cls(**values)
+        conversation = cls(
+            **{
+                name: copy.deepcopy(attributes[name])
+                for name, default in cls.FIELDS.items()
+                if isinstance(attributes.get(name), type(default))
+            }
+        )
         conversation.tips_heard = [
             index for index in conversation.tips_heard if type(index) is int and index >= 0
         ]
@@ -78,7 +92,7 @@ class Conversation:
 
     def save_to(self, attributes: dict) -> None:
         attributes.clear()
-        attributes.update(asdict(self))
+        attributes.update({name: copy.deepcopy(getattr(self, name)) for name in self.FIELDS})
 
     def start_relief(self, sequence: str) -> None:
         self._begin(RELIEF)
