@@ -25,8 +25,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_PYTHON_VERSION = "3.13"
-# The text console's modules: they read YAML and never run on Lambda.
-CONSOLE_ONLY = frozenset({"console.py", "nlu.py", "envelopes.py"})
+# The text console's modules and SSML read back as text: they never run on Lambda.
+CONSOLE_ONLY = frozenset({"console.py", "nlu.py", "envelopes.py", "transcript.py"})
 
 
 def install_dependencies(python: str, artifacts: Path) -> None:

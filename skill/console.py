@@ -16,7 +16,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from skill import envelopes, persistence, speech
+from skill import envelopes, persistence, transcript
 from skill.app import create_skill, handle_event
 from skill.nlu import Match, Understanding, normalize
 
@@ -124,9 +124,9 @@ def describe(turn: Turn) -> str:
     """The turn as the console prints it: speech, reprompt, card, and whether the session ended."""
     lines = []
     if turn.speech:
-        lines.append(f"Alexa: {speech.to_transcript(turn.speech)}")
+        lines.append(f"Alexa: {transcript.to_transcript(turn.speech)}")
     if turn.reprompt:
-        lines.append(f"  (if you say nothing) {speech.to_transcript(turn.reprompt)}")
+        lines.append(f"  (if you say nothing) {transcript.to_transcript(turn.reprompt)}")
     if turn.card:
         lines.append(f"  [card] {turn.card.get('title', '')}")
         lines.extend(f"         {line}" for line in turn.card.get("content", "").splitlines())
@@ -163,7 +163,7 @@ def run_interactive(device: Device) -> None:
         silent_turns += 1
         if device.session and silent_turns == 1:
             reprompt = device.session.attributes.get("last_reprompt", "")
-            print(f"Alexa: {speech.to_transcript(reprompt)}")
+            print(f"Alexa: {transcript.to_transcript(reprompt)}")
         elif device.session:
             device.end_session("EXCEEDED_MAX_REPROMPTS")
             print("  (session closed)")

@@ -174,10 +174,6 @@ class Content:
         """Name of the step sequence for a BODY_PART slot id; unknown or missing means general."""
         return self.body_parts.get(body_part_id or "", "general")
 
-    @property
-    def phrase_keys(self) -> frozenset[str]:
-        return frozenset(self._data["phrases"])
-
 
 def for_locale(locale: str | None) -> Content:
     """Content for a request's locale; a language we have no file for gets English."""

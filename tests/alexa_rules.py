@@ -9,7 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 
-from skill import speech
+from skill import transcript
 
 MAX_SSML_CHARACTERS = 8000
 MAX_BREAK_SECONDS = 10
@@ -29,11 +29,13 @@ def check_ssml(ssml: str, max_seconds: float) -> None:
     root = ElementTree.fromstring(ssml)
     for element in root.iter():
         assert element.tag in SSML_TAGS, f"unknown SSML tag <{element.tag}>"
-    for seconds in speech.break_seconds(ssml):
+    for seconds in transcript.break_seconds(ssml):
         assert seconds <= MAX_BREAK_SECONDS, f"a {seconds} s break is longer than Alexa allows"
-    assert len(re.findall(r"<break", ssml)) == len(speech.break_seconds(ssml)), "unreadable break"
-    assert speech.to_text(ssml), "nothing is said"
-    seconds = speech.spoken_seconds(ssml)
+    assert len(re.findall(r"<break", ssml)) == len(transcript.break_seconds(ssml)), (
+        "unreadable break"
+    )
+    assert transcript.to_text(ssml), "nothing is said"
+    seconds = transcript.spoken_seconds(ssml)
     assert seconds <= max_seconds, f"about {seconds:.0f} s of audio, over {max_seconds} s"
 
 

@@ -5,7 +5,7 @@ import pytest
 from alexa_rules import check_response
 from conftest import request_file
 
-from skill import envelopes, speech
+from skill import envelopes, speech, transcript
 from skill.app import handle_event
 from skill.nlu import Match, SlotMatch, Understanding
 from skill.state import ROUTINE, START
@@ -26,7 +26,7 @@ def say(device):
 
 
 def words(turn) -> str:
-    return speech.to_text(turn.speech)
+    return transcript.to_text(turn.speech)
 
 
 def attributes(turn) -> dict:
@@ -122,7 +122,7 @@ def answer_to(skill, name: str) -> tuple[dict, str]:
     """The checked response to a saved envelope, and what it says."""
     response = handle_event(skill, request_file(name))
     check_response(response)
-    return response, speech.to_text(response["response"]["outputSpeech"]["ssml"])
+    return response, transcript.to_text(response["response"]["outputSpeech"]["ssml"])
 
 
 def test_saved_envelope_for_a_topic_goes_to_its_page(skill, content):
@@ -163,7 +163,7 @@ def test_prevention_from_the_overview_to_the_end(say, content):
     for turn, page in zip(turns, pages, strict=True):
         assert without_disclaimer(turn, content).startswith(page.intro)
         assert len(page.items) <= 3
-        assert speech.spoken_seconds(speech.sentences(without_disclaimer(turn, content))) <= (
+        assert transcript.spoken_seconds(speech.sentences(without_disclaimer(turn, content))) <= (
             TURN_SECONDS
         )
     for turn in turns[:-1]:
@@ -218,7 +218,7 @@ def test_back_start_over_repeat_help_and_fallback_in_a_list(say, content):
     assert words(say("start over")).startswith(pages[0].intro)
     helped = say("help")
     assert words(helped) == content.advice_text("help_list")
-    assert speech.to_text(helped.reprompt) == content.advice_text("want_more_reprompt")
+    assert transcript.to_text(helped.reprompt) == content.advice_text("want_more_reprompt")
     lost = say("banana")
     assert words(lost) == content.advice_text("fallback_list")
     assert not lost.session_ended
@@ -357,9 +357,9 @@ def test_routine_forwards_with_timed_holds_then_finishes_with_a_card(say, conten
         assert f"{stretch.name}. {stretch.do}" in words(turn)
         assert '<prosody rate="90%">' in turn.speech
         holds = [hold for hold in stretch.holds for _ in range(hold.seconds // 10)]
-        assert speech.break_seconds(turn.speech) == [10] * len(holds) + [1]
+        assert transcript.break_seconds(turn.speech) == [10] * len(holds) + [1]
         spoken_holds = " ".join(
-            speech.to_text(speech.timed_hold(h.seconds, h.cue, h.release, content.count_words))
+            transcript.to_text(speech.timed_hold(h.seconds, h.cue, h.release, content.count_words))
             for h in stretch.holds
         )
         assert spoken_holds in words(turn)
@@ -428,7 +428,7 @@ def test_a_routine_left_part_way_resumes_in_a_later_session(skill, content):
     session = envelopes.Session(attributes={"routine_step": 2})
     response = handle_event(skill, envelopes.intent_request(session, Match("AMAZON.ResumeIntent")))
     check_response(response)
-    said = speech.to_text(response["response"]["outputSpeech"]["ssml"])
+    said = transcript.to_text(response["response"]["outputSpeech"]["ssml"])
     assert said.startswith(f"{content.phrase('disclaimer')} {content.routine.stretches[2].name}")
     assert content.routine.intro not in said
     assert response["sessionAttributes"]["stage"] == ROUTINE
@@ -473,7 +473,7 @@ def test_tips_differ_every_time_until_all_have_been_heard(skill, content):
         session = envelopes.Session(attributes=remembered)
         response = handle_event(skill, envelopes.intent_request(session, Match("TipIntent")))
         check_response(response)
-        said = speech.to_text(response["response"]["outputSpeech"]["ssml"])
+        said = transcript.to_text(response["response"]["outputSpeech"]["ssml"])
         heard_in_order.append(next(tip for tip in content.tips if tip in said))
         remembered = {"tips_heard": response["sessionAttributes"]["tips_heard"]}
     assert sorted(heard_in_order[:-1]) == sorted(content.tips)

@@ -3,11 +3,11 @@
 import pytest
 from alexa_rules import check_response
 
-from skill import speech
+from skill import transcript
 
 
 def words(turn) -> str:
-    return speech.to_text(turn.speech)
+    return transcript.to_text(turn.speech)
 
 
 def step(content, sequence: str, index: int):
@@ -20,7 +20,7 @@ def test_one_shot_cramp_starts_with_what_to_do(device, content):
     assert turn.request["session"]["new"] is True
     assert words(turn).startswith(f"{content.phrase('first_step_opener')} {first.do}")
     assert not turn.session_ended
-    assert speech.to_text(turn.reprompt) == content.phrase("step_reprompt")
+    assert transcript.to_text(turn.reprompt) == content.phrase("step_reprompt")
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_at_most_six_words_come_before_the_first_instruction(device, content):
 def test_holds_are_timed_in_speech_and_spoken_slowly(device, content):
     turn = device.say("my calf is cramping")
     first = step(content, "calf", 0)
-    assert speech.break_seconds(turn.speech) == [10, 10, 10, 1]
+    assert transcript.break_seconds(turn.speech) == [10, 10, 10, 1]
     for seconds in (10, 20, 30):
         assert content.count_words[seconds] in words(turn)
     assert '<prosody rate="90%">' in turn.speech

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill import content, envelopes, speech
+from skill import content, envelopes, transcript
 from skill.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def cramp_event(skill_id: str = envelopes.DEFAULT_SKILL_ID, said: str = "my calf
 
 
 def spoken(answer: dict) -> str:
-    return speech.to_text(answer["response"]["outputSpeech"]["ssml"])
+    return transcript.to_text(answer["response"]["outputSpeech"]["ssml"])
 
 
 def test_sam_validate_lint_passes():

@@ -18,7 +18,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-from skill import content, envelopes, persistence, speech
+from skill import content, envelopes, persistence, transcript
 from skill.app import create_skill, handle_event
 from skill.console import CONSOLE_USER_ID, Device, main
 from skill.state import LAST_VISIT, Conversation
@@ -30,7 +30,7 @@ FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
 
 
 def said(turn) -> str:
-    return speech.to_text(turn.speech)
+    return transcript.to_text(turn.speech)
 
 
 def person(store, user_id: str | None = None) -> Device:

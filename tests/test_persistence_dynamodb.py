@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_model import RequestEnvelope
 
-from skill import content, envelopes, persistence, speech
+from skill import content, envelopes, persistence, transcript
 from skill.app import create_skill, handle_event
 from skill.console import Device
 from skill.state import LAST_VISIT, Conversation
@@ -149,7 +149,7 @@ def new_user_id() -> str:
 
 
 def said(turn) -> str:
-    return speech.to_text(turn.speech)
+    return transcript.to_text(turn.speech)
 
 
 def hears_disclaimer(device: Device) -> bool:

@@ -8,12 +8,12 @@ import pytest
 from alexa_rules import check_response
 from conftest import request_file
 
-from skill import speech
+from skill import transcript
 from skill.app import handle_event
 
 
 def said(envelope: dict) -> str:
-    return speech.to_text(envelope["response"]["outputSpeech"]["ssml"])
+    return transcript.to_text(envelope["response"]["outputSpeech"]["ssml"])
 
 
 def test_launch_asks_one_question_and_stays_open(skill, content):

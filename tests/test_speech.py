@@ -1,6 +1,6 @@
 import pytest
 
-from skill import speech
+from skill import speech, transcript
 
 COUNTS = {10: "ten seconds", 20: "twenty", 30: "thirty"}
 
@@ -29,23 +29,25 @@ def test_slow_wraps_in_a_slower_rate():
 
 def test_timed_hold_counts_every_ten_seconds():
     ssml = speech.timed_hold(30, "Hold it.", "Relax.", COUNTS)
-    assert speech.break_seconds(ssml) == [10, 10, 10]
-    assert speech.to_text(ssml) == "Hold it. ten seconds. twenty. thirty. Relax."
+    assert transcript.break_seconds(ssml) == [10, 10, 10]
+    assert transcript.to_text(ssml) == "Hold it. ten seconds. twenty. thirty. Relax."
 
 
 def test_timed_hold_with_a_short_remainder():
     ssml = speech.timed_hold(20, "Hold.", "Done.", COUNTS)
-    assert speech.break_seconds(ssml) == [10, 10]
+    assert transcript.break_seconds(ssml) == [10, 10]
 
 
 def test_text_and_transcript_of_ssml():
     ssml = '<prosody rate="90%">Hold &amp; breathe. <break time="10s"/> ten seconds.</prosody>'
-    assert speech.to_text(ssml) == "Hold & breathe. ten seconds."
-    assert speech.to_transcript(ssml) == "Hold & breathe. [10 s] ten seconds."
+    assert transcript.to_text(ssml) == "Hold & breathe. ten seconds."
+    assert transcript.to_transcript(ssml) == "Hold & breathe. [10 s] ten seconds."
 
 
 def test_spoken_seconds_counts_words_rate_and_breaks():
-    plain = speech.spoken_seconds("one two three four five")
+    plain = transcript.spoken_seconds("one two three four five")
     assert plain == pytest.approx(2.0)
-    assert speech.spoken_seconds(speech.slow("one two three four five")) == pytest.approx(2 / 0.9)
-    assert speech.spoken_seconds('a <break time="10s"/>') == pytest.approx(10.4)
+    assert transcript.spoken_seconds(speech.slow("one two three four five")) == pytest.approx(
+        2 / 0.9
+    )
+    assert transcript.spoken_seconds('a <break time="10s"/>') == pytest.approx(10.4)

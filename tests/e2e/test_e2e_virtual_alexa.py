@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from skill import content as skill_content
-from skill import speech
+from skill import transcript
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -105,11 +105,13 @@ def drive(driver: Path, url: str, *conversations: list[str]) -> list[list[dict]]
 
 
 def said(turn: dict) -> str:
-    return speech.to_transcript(turn["response"]["response"]["outputSpeech"]["ssml"])
+    return transcript.to_transcript(turn["response"]["response"]["outputSpeech"]["ssml"])
 
 
 def reprompt(turn: dict) -> str:
-    return speech.to_transcript(turn["response"]["response"]["reprompt"]["outputSpeech"]["ssml"])
+    return transcript.to_transcript(
+        turn["response"]["response"]["reprompt"]["outputSpeech"]["ssml"]
+    )
 
 
 def stays_open(turn: dict) -> bool:

@@ -11,7 +11,7 @@ from cryptography import x509
 from web_helpers import aged, body_of, check_refusal, check_reply, launch
 
 from skill import content as skill_content
-from skill import speech
+from skill import transcript
 from webserver import envelope as envelope_checks
 from webserver import verification
 from webserver.app import MAX_BODY_BYTES, Settings, create_app
@@ -26,7 +26,7 @@ def post_signed(client, certificate, event, url=CHAIN_URL):
 
 
 def spoken(reply) -> str:
-    return speech.to_transcript(reply.get_json()["response"]["outputSpeech"]["ssml"])
+    return transcript.to_transcript(reply.get_json()["response"]["outputSpeech"]["ssml"])
 
 
 def test_health_check_answers(client):
