@@ -3,6 +3,7 @@ certification expect, and "forget me" is a well-formed intent."""
 
 import json
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,18 @@ def test_publishing_information_is_complete(locale):
     assert 0 < len(information["keywords"]) <= 30
     assert len(information["examplePhrases"]) == 3
     assert MANIFEST["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_the_icons_are_in_the_package_at_the_sizes_alexa_asks_for(locale):
+    """Certification needs a 108 and a 512 pixel square PNG; the ASK CLI uploads file:// ones."""
+    for key, side in (("smallIconUri", 108), ("largeIconUri", 512)):
+        uri = LOCALES[locale][key]
+        assert uri.startswith("file://assets/images/"), uri
+        png = (PACKAGE / uri.removeprefix("file://")).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk comes first
+        assert (width, height) == (side, side)
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALES))
