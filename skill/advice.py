@@ -8,7 +8,7 @@ each page ending in "want to hear more?", and the last one in the list's closing
 
 from skill import speech
 from skill.content import AdviceList, Content, Page
-from skill.replies import Reply, disclaimer_once, list_card_text
+from skill.replies import Reply, disclaimer_once, list_card_text, red_flags_card_text
 from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
 
 POINT_PAUSE_SECONDS = 0.5
@@ -47,7 +47,7 @@ def see_doctor(content: Content, conversation: Conversation, symptom_id: str | N
     return Reply(
         speech=speech.sentences(content.urgency[sign.level], sign.why, disclaimer),
         card_title=content.red_flags.title,
-        card_text=list_card_text(content.red_flags),
+        card_text=red_flags_card_text(content),
     )
 
 

@@ -293,12 +293,16 @@ def _steps_card_text(content: Content, conversation: Conversation) -> str:
 
 def _red_flags_reply(content: Content, said: str) -> Reply:
     """Said in one breath, and the session ends; the card lists every red flag."""
-    card_text = "\n\n".join(
-        [list_card_text(content.red_flags), content.relief_text("card_disclaimer")]
-    )
     return Reply(
-        speech=speech.sentences(said), card_title=content.red_flags.title, card_text=card_text
+        speech=speech.sentences(said),
+        card_title=content.red_flags.title,
+        card_text=red_flags_card_text(content),
     )
+
+
+def red_flags_card_text(content: Content) -> str:
+    """Every red flag, most urgent first, and the disclaimer: cards are read, not heard."""
+    return "\n\n".join([list_card_text(content.red_flags), content.relief_text("card_disclaimer")])
 
 
 def list_card_text(advice_list: AdviceList) -> str:

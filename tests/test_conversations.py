@@ -406,6 +406,7 @@ def test_an_emergency_answer_does_not_repeat_itself_with_the_disclaimer(device, 
     sign = content.sign_for("BREATHING")
     assert words(turn) == f"{content.urgency['emergency']} {sign.why}"
     assert turn.response["sessionAttributes"]["disclaimer_heard"] is False
+    assert content.relief_text("card_disclaimer") in turn.card["content"]
 
 
 CALLS = [
