@@ -8,10 +8,12 @@ each page ending in "want to hear more?", and the last one in the list's closing
 
 from skill import speech
 from skill.content import AdviceList, Content, Page
-from skill.replies import Reply, disclaimer_once
+from skill.replies import Reply, disclaimer_once, list_card_text, red_flags_card_text
 from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
 
 POINT_PAUSE_SECONDS = 0.5
+# The level of urgency (a key of the content's red_flags.urgency) that means the emergency number.
+EMERGENCY = "emergency"
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -40,12 +42,12 @@ def see_doctor(content: Content, conversation: Conversation, symptom_id: str | N
     if sign is None:
         conversation.open_advice(RED_FLAGS)
         return _page(content, conversation, lead=disclaimer_once(content, conversation))
+    # After "call your local emergency number now", the disclaimer would only say it again.
+    disclaimer = "" if sign.level == EMERGENCY else disclaimer_once(content, conversation)
     return Reply(
-        speech=speech.sentences(
-            content.urgency[sign.level], sign.why, disclaimer_once(content, conversation)
-        ),
+        speech=speech.sentences(content.urgency[sign.level], sign.why, disclaimer),
         card_title=content.red_flags.title,
-        card_text=_list_card_text(content.red_flags),
+        card_text=red_flags_card_text(content),
     )
 
 
@@ -153,7 +155,7 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
     if conversation.in_routine:
         return Reply(
             speech=speech.sentences(content.advice_text("help_routine")),
-            reprompt=speech.sentences(content.advice_text("routine_reprompt")),
+            reprompt=speech.sentences(_routine_reprompt(content, conversation)),
         )
     return Reply(
         speech=speech.sentences(content.advice_text("help_list")),
@@ -165,7 +167,7 @@ def fallback(content: Content, conversation: Conversation) -> Reply:
     """One short sentence that re-orients, and the reprompt of wherever the person is."""
     if conversation.in_routine:
         sentence = content.advice_text("fallback_routine")
-        reprompt = content.advice_text("routine_reprompt")
+        reprompt = _routine_reprompt(content, conversation)
     else:
         sentence = content.advice_text("fallback_list")
         reprompt = content.advice_text("want_more_reprompt")
@@ -186,7 +188,7 @@ def stop(content: Content, conversation: Conversation) -> Reply:
         )
     advice_list = _list_of(content, conversation)
     return Reply(
-        speech=stopped, card_title=advice_list.title, card_text=_list_card_text(advice_list)
+        speech=stopped, card_title=advice_list.title, card_text=list_card_text(advice_list)
     )
 
 
@@ -218,7 +220,7 @@ def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply
     order = _reading_order(len(advice_list.pages), conversation.advice_first)
     conversation.advice_step = min(max(conversation.advice_step, 0), len(order) - 1)
     said = _page_speech(advice_list.pages[order[conversation.advice_step]], lead)
-    card = {"card_title": advice_list.title, "card_text": _list_card_text(advice_list)}
+    card = {"card_title": advice_list.title, "card_text": list_card_text(advice_list)}
     if conversation.advice_step == len(order) - 1:
         return Reply(speech=f"{said} {speech.sentences(advice_list.closing)}", **card)
     reply = Reply(
@@ -245,16 +247,21 @@ def _stretch(content: Content, conversation: Conversation, *lead: str) -> Reply:
         prompt = content.advice_text("last_stretch_prompt")
     else:
         prompt = content.advice_text("next_stretch_prompt")
+    reprompt = _routine_reprompt(content, conversation)
     parts = [speech.sentences(*lead, f"{stretch.name}.", stretch.do)]
     parts += [
         speech.timed_hold(hold.seconds, hold.cue, hold.release, content.count_words)
         for hold in stretch.holds
     ]
     parts += [speech.pause(1), speech.sentences(prompt)]
-    return Reply(
-        speech=speech.slow(" ".join(parts)),
-        reprompt=speech.sentences(content.advice_text("routine_reprompt")),
-    )
+    return Reply(speech=speech.slow(" ".join(parts)), reprompt=speech.sentences(reprompt))
+
+
+def _routine_reprompt(content: Content, conversation: Conversation) -> str:
+    """What to say next in the routine; on the last stretch there is no next stretch."""
+    if conversation.routine_step >= len(content.routine.stretches) - 1:
+        return content.advice_text("last_stretch_reprompt")
+    return content.advice_text("routine_reprompt")
 
 
 def _finish_routine(content: Content, conversation: Conversation) -> Reply:
@@ -264,18 +271,6 @@ def _finish_routine(content: Content, conversation: Conversation) -> Reply:
         card_title=content.routine.title,
         card_text=_routine_card_text(content),
     )
-
-
-def _list_card_text(advice_list: AdviceList) -> str:
-    """Every point under its heading; pages that share a heading share it on the card too."""
-    lines: list[str] = []
-    heading = ""
-    for page in advice_list.pages:
-        if page.title != heading:
-            heading = page.title
-            lines += ["", heading] if lines else [heading]
-        lines.extend(f"- {item}" for item in page.items)
-    return "\n".join(lines)
 
 
 def _routine_card_text(content: Content) -> str:

@@ -57,6 +57,20 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     return None
 
 
+def unmatched(handler_input: HandlerInput, slot_name: str) -> bool:
+    """Alexa heard a value for the slot, but it is none of the slot type's values."""
+    slot = get_slot(handler_input, slot_name)
+    return bool(slot and slot.value) and resolved_id(handler_input, slot_name) is None
+
+
+def by_stage(conversation: Conversation, in_advice, otherwise):
+    """The reply function for where the person is: inside longer advice or the stretch routine
+    (skill/advice.py), or anywhere else (skill/replies.py)."""
+    if conversation.in_advice_list or conversation.in_routine:
+        return in_advice
+    return otherwise
+
+
 class ConversationHandler(AbstractRequestHandler):
     """Base for handlers that answer from the conversation state with one reply function."""
 
@@ -90,6 +104,8 @@ class CrampNowHandler(IntentHandler):
     intents = ("CrampNowIntent",)
 
     def reply(self, content, conversation, handler_input):
+        if unmatched(handler_input, "bodyPart"):
+            return replies.not_a_leg_cramp(content, conversation)
         return replies.start_relief(content, conversation, resolved_id(handler_input, "bodyPart"))
 
 
@@ -101,14 +117,35 @@ class CrampGoneHandler(IntentHandler):
 
 
 class CrampPersistsHandler(IntentHandler):
-    """ "It still hurts": escalate during relief; before any steps, it means a cramp is on."""
+    """ "It still hurts": escalate during relief; otherwise a cramp is on, or back: the steps
+    for the body part it was in, when there was one."""
 
     intents = ("CrampPersistsIntent",)
 
     def reply(self, content, conversation, handler_input):
         if not conversation.in_relief:
-            return replies.start_relief(content, conversation, None)
+            return replies.restart_relief(content, conversation)
         return replies.still_hurts(content, conversation)
+
+
+class CrampEasingHandler(IntentHandler):
+    """ "It's getting better": keep going with the steps; outside them there is nothing to ease."""
+
+    intents = ("CrampEasingIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_relief:
+            return replies.easing(content, conversation)
+        return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
+
+
+class CallForHelpHandler(IntentHandler):
+    """ "Call an ambulance", in any stage: the skill cannot call; the emergency number now."""
+
+    intents = ("CallForHelpIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.cannot_call(content)
 
 
 class NextHandler(IntentHandler):
@@ -182,7 +219,7 @@ class YesHandler(IntentHandler):
             return advice.current_stretch(content, conversation)
         if conversation.in_routine:
             return advice.next_stretch(content, conversation)
-        return replies.fallback(content, conversation)
+        return replies.nothing_asked(content, conversation)
 
 
 class NoHandler(IntentHandler):
@@ -204,18 +241,14 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def reply(self, content, conversation, handler_input):
-        if conversation.in_advice_list or conversation.in_routine:
-            return advice.help_for(content, conversation)
-        return replies.help_for(content, conversation)
+        return by_stage(conversation, advice.help_for, replies.help_for)(content, conversation)
 
 
 class StopHandler(IntentHandler):
     intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
     def reply(self, content, conversation, handler_input):
-        if conversation.in_advice_list or conversation.in_routine:
-            return advice.stop(content, conversation)
-        return replies.stop(content, conversation)
+        return by_stage(conversation, advice.stop, replies.stop)(content, conversation)
 
 
 class PreventionHandler(IntentHandler):
@@ -263,7 +296,7 @@ class PauseHandler(IntentHandler):
             return advice.pause_routine(content, conversation)
         if conversation.in_relief:
             return replies.keep_going(content, conversation)
-        return replies.fallback(content, conversation)
+        return replies.nothing_asked(content, conversation)
 
 
 class ResumeHandler(IntentHandler):
@@ -311,9 +344,7 @@ class FallbackHandler(ConversationHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def reply(self, content, conversation, handler_input):
-        if conversation.in_advice_list or conversation.in_routine:
-            return advice.fallback(content, conversation)
-        return replies.fallback(content, conversation)
+        return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -376,6 +407,8 @@ REQUEST_HANDLERS = (
     CrampNowHandler(),
     CrampGoneHandler(),
     CrampPersistsHandler(),
+    CrampEasingHandler(),
+    CallForHelpHandler(),
     NextHandler(),
     PreviousHandler(),
     RepeatHandler(),

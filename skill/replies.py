@@ -6,13 +6,12 @@ They hold no sentences of their own; every word comes from the content file.
 from typing import NamedTuple
 
 from skill import speech
-from skill.content import Content, Step
+from skill.content import AdviceList, Content, Step
 from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
     ASKED_WANT_TIPS,
     RELIEF,
-    START,
     Conversation,
 )
 
@@ -70,6 +69,41 @@ def start_over(content: Content, conversation: Conversation) -> Reply:
     return _step(content, conversation)
 
 
+def restart_relief(content: Content, conversation: Conversation) -> Reply:
+    """The cramp is back after it had gone: the same body part's steps again, from the first."""
+    sequence = conversation.sequence if conversation.sequence in content.sequences else "general"
+    conversation.start_relief(sequence)
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+
+
+def not_a_leg_cramp(content: Content, conversation: Conversation) -> Reply:
+    """A body part Alexa heard but that is not a foot or a leg: no leg steps. What the skill is
+    for and the one emergency line, then where is the cramp?"""
+    conversation.return_to_start()
+    return Reply(
+        speech=speech.sentences(
+            content.phrase("not_a_leg_cramp"), content.phrase("where_is_the_cramp")
+        ),
+        reprompt=speech.sentences(content.phrase("where_is_the_cramp_reprompt")),
+    )
+
+
+def cannot_call(content: Content) -> Reply:
+    """ "Call an ambulance": the skill cannot call; the emergency number, and the red flags card."""
+    return _red_flags_reply(content, content.phrase("cannot_call"))
+
+
+def easing(content: Content, conversation: Conversation) -> Reply:
+    """Partly better: encouragement, and carry on with the steps."""
+    conversation.question = ""
+    return Reply(
+        speech=speech.slow(
+            speech.sentences(content.phrase("easing"), content.phrase("next_prompt"))
+        ),
+        reprompt=speech.sentences(content.phrase("step_reprompt")),
+    )
+
+
 def still_hurts(content: Content, conversation: Conversation) -> Reply:
     """Escalate one measure at a time (warmth, stretch and rub, walk), then the red flags once."""
     if conversation.escalation < len(content.persists):
@@ -77,12 +111,7 @@ def still_hurts(content: Content, conversation: Conversation) -> Reply:
         conversation.escalation += 1
         conversation.question = ""
         return _timed(content, step, lead=content.phrase("persists_opener"))
-    red_flags = content.phrase("red_flags")
-    return Reply(
-        speech=speech.sentences(red_flags),
-        card_title=content.phrase("red_flags_title"),
-        card_text=red_flags,
-    )
+    return _red_flags_reply(content, content.phrase("red_flags"))
 
 
 def gone(content: Content, conversation: Conversation) -> Reply:
@@ -142,6 +171,11 @@ def stop(content: Content, conversation: Conversation) -> Reply:
 
 
 def help_for(content: Content, conversation: Conversation) -> Reply:
+    if conversation.question == ASKED_IS_IT_GONE:
+        return Reply(
+            speech=speech.sentences(content.phrase("help_is_it_gone")),
+            reprompt=speech.sentences(content.phrase("last_step_reprompt")),
+        )
     if conversation.stage == RELIEF:
         return Reply(
             speech=speech.sentences(content.phrase("help_relief")),
@@ -152,8 +186,7 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
             speech=speech.sentences(content.phrase("help_offer")),
             reprompt=speech.sentences(content.phrase("offer_tips_reprompt")),
         )
-    conversation.stage = START
-    conversation.question = ""
+    conversation.return_to_start()
     return Reply(
         speech=speech.sentences(content.phrase("help_start")),
         reprompt=speech.sentences(content.phrase("help_start_reprompt")),
@@ -161,13 +194,28 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
 
 
 def fallback(content: Content, conversation: Conversation) -> Reply:
-    """One short sentence that re-orients, and the reprompt of wherever the person is."""
-    if conversation.stage == RELIEF:
+    """One short sentence about the question just asked, or where the person is, and the
+    reprompt of wherever that is."""
+    if conversation.question == ASKED_CRAMP_NOW:
+        sentence = content.phrase("fallback_cramp_now")
+    elif conversation.question == ASKED_IS_IT_GONE:
+        sentence = content.phrase("fallback_is_it_gone")
+    elif conversation.question == ASKED_WANT_TIPS:
+        sentence = content.phrase("fallback_offer")
+    elif conversation.stage == RELIEF:
         sentence = content.phrase("fallback_relief")
     else:
         sentence = content.phrase("fallback_start")
     reprompt = conversation.last_reprompt or speech.sentences(content.phrase("help_start_reprompt"))
     return Reply(speech=speech.sentences(sentence), reprompt=reprompt)
+
+
+def nothing_asked(content: Content, conversation: Conversation) -> Reply:
+    """Yes or pause with no question open: understood, so no "I didn't catch that"."""
+    if conversation.question:
+        return fallback(content, conversation)
+    reprompt = conversation.last_reprompt or speech.sentences(content.phrase("help_start_reprompt"))
+    return Reply(speech=speech.sentences(content.phrase("nothing_asked")), reprompt=reprompt)
 
 
 def repeat(content: Content, conversation: Conversation) -> Reply:
@@ -239,4 +287,31 @@ def _steps_card_text(content: Content, conversation: Conversation) -> str:
     steps = content.sequences[conversation.sequence or "general"].steps
     lines = [f"{number}. {step.do}" for number, step in enumerate(steps, start=1)]
     lines.append(content.relief_text("card_footer"))
+    lines.append(content.relief_text("card_disclaimer"))
+    return "\n".join(lines)
+
+
+def _red_flags_reply(content: Content, said: str) -> Reply:
+    """Said in one breath, and the session ends; the card lists every red flag."""
+    return Reply(
+        speech=speech.sentences(said),
+        card_title=content.red_flags.title,
+        card_text=red_flags_card_text(content),
+    )
+
+
+def red_flags_card_text(content: Content) -> str:
+    """Every red flag, most urgent first, and the disclaimer: cards are read, not heard."""
+    return "\n\n".join([list_card_text(content.red_flags), content.relief_text("card_disclaimer")])
+
+
+def list_card_text(advice_list: AdviceList) -> str:
+    """Every point under its heading; pages that share a heading share it on the card too."""
+    lines: list[str] = []
+    heading = ""
+    for page in advice_list.pages:
+        if page.title != heading:
+            heading = page.title
+            lines += ["", heading] if lines else [heading]
+        lines.extend(f"- {item}" for item in page.items)
     return "\n".join(lines)

@@ -220,7 +220,18 @@ def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
     red_flags = raw["phrases"]["red_flags"]
     assert "local emergency number" in red_flags
     assert "chest pain" in red_flags and "swollen" in red_flags
-    assert "ten minutes" in red_flags
+    assert red_flags.index("emergency number") < red_flags.index("today") < red_flags.index("soon")
+
+
+def test_the_wake_word_is_never_spoken(raw):
+    """A nearby Echo would wake to its own name said by this one."""
+    for path, text in all_strings(raw):
+        assert not re.search(r"\balexa\b", text, re.IGNORECASE), f"{path}: {text!r}"
+
+
+def test_the_skill_says_it_cannot_call(raw):
+    cannot_call = raw["phrases"]["cannot_call"]
+    assert "can't make calls" in cannot_call and "local emergency number now" in cannot_call
 
 
 def test_stretches_pull_toward_the_shin(content):

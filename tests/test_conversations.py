@@ -1,9 +1,12 @@
 """Whole conversations, typed the way people talk, through the console's understanding."""
 
+import re
+
 import pytest
 from alexa_rules import check_response
 
 from skill import transcript
+from skill.nlu import Match, SlotMatch, Understanding
 
 
 def words(turn) -> str:
@@ -167,13 +170,52 @@ def test_it_still_hurts_escalates_then_gives_the_red_flags_once(device, content)
     red_flags = device.say("it's getting worse")
     assert words(red_flags) == content.phrase("red_flags")
     assert red_flags.session_ended
-    assert red_flags.card["title"] == content.phrase("red_flags_title")
     assert not any(content.phrase("red_flags") in sentence for sentence in heard)
+
+
+def test_the_relief_red_flags_are_most_urgent_first_in_one_breath_with_the_full_card(
+    device, content
+):
+    device.say("my calf is cramping")
+    for _ in content.persists:
+        device.say("it still hurts")
+    turn = device.say("it still hurts")
+    said = words(turn)
+    assert said.index("emergency number") < said.index("today") < said.index("soon")
+    assert len(said.split()) <= 35, said
+    assert turn.card["title"] == content.red_flags.title
+    for page in content.red_flags.pages:
+        for item in page.items:
+            assert item in turn.card["content"]
+    assert content.relief_text("card_disclaimer") in turn.card["content"]
+
+
+def test_warmth_is_untimed_nobody_can_fetch_a_towel_in_thirty_seconds(device, content):
+    device.say("my foot is cramping")
+    warmth = device.say("it still hurts")
+    assert "warm" in content.persists[0].do
+    assert transcript.break_seconds(warmth.speech) == [1]
 
 
 def test_it_still_hurts_before_any_steps_starts_relief(device, content):
     turn = device.say("tell cramp coach it still hurts")
     assert step(content, "general", 0).do in words(turn)
+
+
+def test_help_when_asked_if_the_cramp_has_gone_answers_that(device, content):
+    device.say("my toes are cramping")
+    for _ in content.sequences["toes"].steps:
+        device.say("next")
+    helped = device.say("help")
+    assert words(helped) == content.phrase("help_is_it_gone")
+    assert "say yes" in words(helped) and "no if it still hurts" in words(helped)
+    assert not helped.session_ended
+    assert words(device.say("yes")).startswith(content.phrase("gone"))
+
+
+def test_help_in_the_steps_is_one_breath(content):
+    assert len(re.findall(r"[.?!]", content.phrase("help_relief"))) == 1
+    assert len(content.phrase("help_relief").split()) <= 20
 
 
 def test_help_depends_on_where_you_are(device, content):
@@ -211,8 +253,10 @@ def test_stop_during_relief_leaves_the_steps_on_a_card(device, content):
 def test_fallback_reorients_in_one_sentence_and_keeps_the_reprompt(device, content):
     launch = device.say("open cramp coach")
     lost = device.say("what's the weather in paris")
-    assert words(lost) == content.phrase("fallback_start")
+    assert words(lost) == content.phrase("fallback_cramp_now")
     assert lost.reprompt == launch.reprompt
+    device.say("help")
+    assert words(device.say("banana")) == content.phrase("fallback_start")
     relief = device.say("my calf is cramping")
     lost = device.say("banana")
     assert words(lost) == content.phrase("fallback_relief")
@@ -246,3 +290,300 @@ def test_the_disclaimer_is_heard_once_per_session(device, content):
     second = device.say("it's gone")
     assert content.phrase("disclaimer") in words(first)
     assert content.phrase("disclaimer") not in words(second)
+
+
+def test_fallback_fits_the_question_just_asked(device, content):
+    device.say("my calf is cramping")
+    offer = device.say("it's gone")
+    lost = device.say("what's the weather in paris")
+    assert words(lost) == content.phrase("fallback_offer")
+    assert "tips" in words(lost) and "where the cramp is" not in words(lost)
+    assert lost.reprompt == offer.reprompt
+    device.say("my calf is cramping")
+    for _ in content.sequences["calf"].steps:
+        device.say("next")
+    assert words(device.say("banana")) == content.phrase("fallback_is_it_gone")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "fallback_start",
+        "fallback_cramp_now",
+        "fallback_relief",
+        "fallback_is_it_gone",
+        "fallback_offer",
+        "nothing_asked",
+    ],
+)
+def test_every_fallback_is_one_sentence(content, key):
+    assert len(re.findall(r"[.?!]", content.phrase(key))) == 1, key
+
+
+@pytest.mark.parametrize("key", ["fallback_list", "fallback_routine"])
+def test_every_advice_fallback_is_one_sentence(content, key):
+    assert len(re.findall(r"[.?!]", content.advice_text(key))) == 1, key
+
+
+@pytest.mark.parametrize("utterance", ["yes", "pause"])
+def test_yes_or_pause_when_nothing_was_asked_is_not_misheard(device, content, utterance):
+    device.say("open cramp coach")
+    device.say("help")
+    turn = device.say(utterance)
+    assert words(turn) == content.phrase("nothing_asked")
+    assert "catch" not in words(turn)
+    assert not turn.session_ended
+
+
+# --- launch: a cramp now, or tips ----------------------------------------------------------
+
+
+def test_launch_offers_a_cramp_now_or_tips(device, content):
+    launch = device.say("open cramp coach")
+    assert "tips" in words(launch) and "yes" in words(launch)
+    tips = device.say("tips")
+    assert tips.request["request"]["intent"]["name"] == "PreventionIntent"
+    assert without_disclaimer(tips, content).startswith(content.prevention.pages[0].intro)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("yes", "AMAZON.YesIntent"),
+        ("no", "AMAZON.NoIntent"),
+        ("tips", "PreventionIntent"),
+        ("give me tips", "PreventionIntent"),
+        ("say tips", "AMAZON.FallbackIntent"),
+        ("tip", "TipIntent"),
+        ("my calf", "CrampNowIntent"),
+    ],
+)
+def test_the_launch_words_route_where_they_promise(content, utterance, intent):
+    assert Understanding().understand(utterance).intent == intent
+
+
+def test_launch_reprompt_words_route_too(device, content):
+    device.say("open cramp coach")
+    assert "say tips" in content.phrase("launch_reprompt")
+    assert "like my calf" in content.phrase("launch_reprompt")
+    turn = device.say("my calf")
+    assert turn.response["sessionAttributes"]["sequence"] == "calf"
+
+
+def without_disclaimer(turn, content) -> str:
+    return words(turn).replace(content.phrase("disclaimer"), "").strip()
+
+
+# --- safety: emergencies, calls, body parts that are not a leg ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("utterance", "symptom"),
+    [
+        ("I can't breathe", "BREATHING"),
+        ("I'm short of breath", "BREATHING"),
+        ("my chest hurts", "CHEST_PAIN"),
+        ("I have chest pain and a cramp", "CHEST_PAIN"),
+        ("is it a blood clot", "BLOOD_CLOT"),
+        ("could it be a blood clot", "BLOOD_CLOT"),
+        ("my calf hurts and it's swollen", "SWOLLEN"),
+    ],
+)
+def test_emergency_statements_get_their_urgency_first(device, content, utterance, symptom):
+    device.say("my calf is cramping")
+    turn = device.say(utterance)
+    intent = turn.request["request"]["intent"]
+    assert intent["name"] == "SeeDoctorIntent"
+    resolution = intent["slots"]["symptom"]["resolutions"]["resolutionsPerAuthority"][0]
+    assert resolution["values"][0]["value"]["id"] == symptom
+    sign = content.sign_for(symptom)
+    assert words(turn).startswith(content.urgency[sign.level])
+    assert turn.session_ended
+
+
+def test_an_emergency_answer_does_not_repeat_itself_with_the_disclaimer(device, content):
+    turn = device.say("I can't breathe")
+    sign = content.sign_for("BREATHING")
+    assert words(turn) == f"{content.urgency['emergency']} {sign.why}"
+    assert turn.response["sessionAttributes"]["disclaimer_heard"] is False
+    assert content.relief_text("card_disclaimer") in turn.card["content"]
+
+
+CALLS = [
+    "call nine one one",
+    "call an ambulance",
+    "call for help",
+    "call a doctor",
+    "get me help",
+    "phone an ambulance",
+]
+
+
+@pytest.mark.parametrize("utterance", CALLS)
+def test_call_for_help_routes_to_its_intent(utterance):
+    assert Understanding().understand(utterance).intent == "CallForHelpIntent"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        [],
+        ["open cramp coach"],
+        ["my calf is cramping"],
+        ["my calf is cramping", "it's gone"],
+        ["how can I prevent cramps"],
+        ["guide me through my stretches"],
+        ["open cramp coach", "help"],
+    ],
+)
+def test_asked_to_call_it_says_it_cannot_and_to_call_the_emergency_number(device, content, opening):
+    for utterance in opening:
+        device.say(utterance)
+    turn = device.say("call an ambulance")
+    check_response(turn.response)
+    said = words(turn)
+    assert said == content.phrase("cannot_call")
+    assert "can't" in said and "local emergency number now" in said
+    assert len(re.findall(r"[.?!]", said)) == 1
+    assert turn.session_ended
+    assert turn.card["title"] == content.red_flags.title
+    assert content.red_flags.pages[0].items[0] in turn.card["content"]
+
+
+def unknown_body_part(device, spoken: str):
+    filled = SlotMatch("bodyPart", spoken, None, None, "BODY_PART")
+    return device.send_intent(
+        f"my {spoken} is cramping", Match("CrampNowIntent", {"bodyPart": filled}, ("bodyPart",))
+    )
+
+
+@pytest.mark.parametrize("spoken", ["chest", "elbow"])
+def test_a_cramp_that_is_not_in_a_leg_gets_no_leg_steps(device, content, spoken):
+    turn = unknown_body_part(device, spoken)
+    check_response(turn.response)
+    said = words(turn)
+    assert said == f"{content.phrase('not_a_leg_cramp')} {content.phrase('where_is_the_cramp')}"
+    assert "feet and legs" in said and "local emergency number" in said
+    for sequence in content.sequences.values():
+        assert sequence.steps[0].do not in said
+    assert not turn.session_ended
+    assert turn.response["sessionAttributes"]["stage"] == "start"
+    assert words(device.say("my calf")).startswith(
+        f"{content.phrase('first_step_opener')} {step(content, 'calf', 0).do}"
+    )
+
+
+def test_pain_is_not_a_cramp(content):
+    understanding = Understanding()
+    assert understanding.understand("my calf hurts").intent != "CrampNowIntent"
+    assert understanding.understand("my foot is killing me").intent != "CrampNowIntent"
+    assert understanding.understand("ow my calf").intent == "CrampNowIntent"
+
+
+def test_the_steps_card_carries_the_disclaimer_when_stopped(device, content):
+    device.say("my calf is cramping")
+    turn = device.say("stop")
+    assert content.relief_text("card_disclaimer") in turn.card["content"]
+    assert content.phrase("disclaimer") not in words(turn)
+
+
+# --- the steps themselves ------------------------------------------------------------------
+
+
+def test_every_sequence_starts_with_the_stretch_itself(content):
+    for name, sequence in content.sequences.items():
+        first = sequence.steps[0]
+        assert first.hold >= 30, name
+        assert "pull" in f"{first.do} {first.cue}".lower(), name
+
+
+def test_the_hamstring_stretch_sits_down_and_sits_back_up(content):
+    first = content.sequences["hamstring"].steps[0]
+    assert first.do.startswith("Sit") and "lie" not in first.do
+    assert "sit back up" in first.release
+
+
+def test_no_step_is_an_alternative_dressed_as_a_next_step(content):
+    for name, sequence in content.sequences.items():
+        for later in sequence.steps[1:]:
+            assert "?" not in later.do, (name, later.do)
+
+
+def test_it_still_hurts_after_its_gone_restarts_that_body_parts_steps(device, content):
+    device.say("my hamstring is cramping")
+    device.say("it's gone")
+    turn = device.say("it still hurts")
+    assert words(turn).startswith(
+        f"{content.phrase('first_step_opener')} {step(content, 'hamstring', 0).do}"
+    )
+    assert turn.response["sessionAttributes"]["sequence"] == "hamstring"
+    assert turn.response["sessionAttributes"]["stage"] == "relief"
+
+
+@pytest.mark.parametrize("utterance", ["it's getting better", "it's easing", "a little better"])
+def test_partly_better_means_keep_going(device, content, utterance):
+    device.say("my calf is cramping")
+    turn = device.say(utterance)
+    assert words(turn) == f"{content.phrase('easing')} {content.phrase('next_prompt')}"
+    assert not turn.session_ended
+    assert turn.response["sessionAttributes"]["stage"] == "relief"
+    assert words(device.say("next")).startswith(step(content, "calf", 1).do)
+
+
+# --- the ways people say it ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("utterance", "sequence"),
+    [
+        ("my calf cramped", "calf"),
+        ("my foot is cramped", "foot"),
+        ("my calf keeps cramping", "calf"),
+        ("my toes won't stop cramping", "toes"),
+        ("my thigh is cramping again", "thigh"),
+        ("calf cramping", "calf"),
+        ("cramping in my arch", "arch"),
+        ("foot cramps", "foot"),
+        ("I have cramps in my hamstring", "hamstring"),
+        ("I have a charley horse in my thigh", "thigh"),
+        ("I woke up with a calf cramp", "calf"),
+        ("it's in my foot", "foot"),
+        ("yes my calf", "calf"),
+        ("help my toes", "toes"),
+        ("charlie horse", "calf"),
+        ("I got a cramp", "general"),
+        ("I'm getting a cramp", "general"),
+        ("help me with a cramp", "general"),
+        ("I have a muscle spasm", "general"),
+        ("ow", "general"),
+        ("ouch", "general"),
+    ],
+)
+def test_more_ways_to_say_a_cramp(device, content, utterance, sequence):
+    turn = device.say(utterance)
+    assert turn.request["request"]["intent"]["name"] == "CrampNowIntent"
+    assert words(turn).startswith(
+        f"{content.phrase('first_step_opener')} {step(content, sequence, 0).do}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("gone", "CrampGoneIntent"),
+        ("it's going away", "CrampGoneIntent"),
+        ("it stopped hurting", "CrampGoneIntent"),
+        ("that's better", "CrampGoneIntent"),
+        ("okay it's gone", "CrampGoneIntent"),
+        ("it hurts", "CrampPersistsIntent"),
+        ("it's not getting better", "CrampPersistsIntent"),
+        ("the cramp won't go away", "CrampPersistsIntent"),
+        ("make it stop", "CrampPersistsIntent"),
+        ("stop the cramp", "CrampPersistsIntent"),
+        ("it's getting better", "CrampEasingIntent"),
+        ("it's easing", "CrampEasingIntent"),
+        ("a little better", "CrampEasingIntent"),
+    ],
+)
+def test_gone_still_hurts_and_easing_said_naturally(utterance, intent):
+    assert Understanding().understand(utterance).intent == intent
