@@ -196,9 +196,10 @@ class Forgiving(AbstractPersistenceAdapter):
     """Wraps any store so that its failures never stop an answer.
 
     Reading and writing are background work for a nicer next session: when they fail (a missing
-    table, throttling, a timeout, a locked or unwritable file), the failure is logged and
-    reported as a result, None or False, so the interceptors leave the store alone for the rest
-    of the session and never write over a record they could not read. Deleting is what the person
+    table, throttling, a timeout, a locked or unwritable file, a stored record that is not a
+    mapping), the failure is logged and reported as a result, None or False, so the interceptors
+    leave the store alone for the rest of the session and never write over a record they could
+    not read. Deleting is what the person
     asked for, so a failed delete is logged and raised as PersistenceException: the handler then
     tells them it did not work, rather than pretend it did.
     """
@@ -208,10 +209,17 @@ class Forgiving(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope) -> dict | None:
         try:
-            return _plain(self.store.get_attributes(request_envelope))
+            record = _plain(self.store.get_attributes(request_envelope))
         except Exception:
             log.warning("could not read the stored record; nothing recalled", exc_info=True)
             return None
+        if not isinstance(record, dict):  # not a record this skill wrote: never write over it
+            log.warning(
+                "could not read the stored record: a %s, not a mapping; nothing recalled",
+                type(record).__name__,
+            )
+            return None
+        return record
 
     def save_attributes(self, request_envelope, attributes: dict) -> bool:
         try:

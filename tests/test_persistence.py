@@ -336,3 +336,18 @@ def test_the_skill_imports_no_store_library_until_one_is_configured():
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("stored", [["disclaimer_heard"], "disclaimer_heard", 7, None, True])
+def test_a_record_that_is_not_a_mapping_counts_as_a_failed_read(store, stored, caplog):
+    user_id = new_user_id()
+    store.save_attributes(key(user_id), stored)
+    counting = Counting(store)
+    device = person(counting, user_id)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert said(device.say("open cramp coach")) == TEXT.phrase("launch")
+        assert said(device.say("what causes cramps")).startswith(DISCLAIMER)
+        device.say("no")
+    assert "not a mapping" in caplog.text
+    assert counting.calls == ["get_attributes"]  # nothing written this session
+    assert store.get_attributes(key(user_id)) == stored

@@ -294,3 +294,19 @@ def test_numbers_come_back_as_python_numbers(server):
     assert memory.save_attributes(envelope, {"position": 3, "seen": [1, 2]})
     assert memory.get_attributes(envelope) == {"position": 3, "seen": [1, 2]}
     assert type(memory.get_attributes(envelope)["position"]) is int
+
+
+@pytest.mark.parametrize("stored", [{"L": [{"S": "disclaimer_heard"}]}, {"S": "yes"}, {"N": "7"}])
+def test_an_item_that_is_not_a_mapping_counts_as_a_failed_read(server, stored, caplog):
+    import boto3
+
+    user_id = new_user_id()
+    item = {"id": {"S": user_id}, "attributes": stored}
+    boto3.client("dynamodb", endpoint_url=server.endpoint).put_item(TableName=TABLE, Item=item)
+    device = person(store(), user_id)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert said(device.say("open cramp coach")) == TEXT.phrase("launch")
+        assert said(device.say("what causes cramps")).startswith(DISCLAIMER)
+        device.say("no")
+    assert "not a mapping" in caplog.text
+    assert server.item(user_id) == item  # never written over
