@@ -276,8 +276,8 @@ class ResumeHandler(IntentHandler):
             return replies.current_step(content, conversation)
         if conversation.in_routine:
             return advice.current_stretch(content, conversation)
-        if conversation.routine_step > 0:
-            return advice.start_routine(content, conversation, conversation.routine_step)
+        if conversation.resume_point > 0:
+            return advice.start_routine(content, conversation, conversation.resume_point)
         return replies.nothing_to_move_through(content)
 
 

@@ -425,7 +425,7 @@ def test_routine_help_fallback_and_stop(say, content):
 
 def test_a_routine_left_part_way_resumes_in_a_later_session(skill, content):
     """What a later session sees once the routine position is remembered."""
-    session = envelopes.Session(attributes={"routine_step": 2})
+    session = envelopes.Session(attributes={"routine_resume_at": 2})
     response = handle_event(skill, envelopes.intent_request(session, Match("AMAZON.ResumeIntent")))
     check_response(response)
     said = transcript.to_text(response["response"]["outputSpeech"]["ssml"])

@@ -258,7 +258,8 @@ def test_throttling_costs_only_the_memory(server, caplog):
 
 
 def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
-    """A store that accepts a connection and says nothing: the read gives up, the answer comes."""
+    """A store that accepts a connection and says nothing: the read gives up after one attempt,
+    the answer comes, and nothing more is asked of the store that session (the store budget)."""
     listener = socket.create_server(("127.0.0.1", 0))
     accepted: list[socket.socket] = []
 
@@ -277,7 +278,10 @@ def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
             assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
             assert caplog.text == ""  # relief never asked the store
             assert said(device.say("it's gone")).startswith(TEXT.phrase("gone"))
+            device.say("no")
         assert "timeout" in caplog.text.lower()
+        assert "could not read the stored record" in caplog.text
+        assert len(accepted) == 1  # one attempt at the read, no retry, and no write after it
     finally:
         listener.close()
         for connection in accepted:
