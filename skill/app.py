@@ -3,17 +3,20 @@
 import json
 import logging
 
+from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
-from skill import content, persistence, replies
-from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler
+from skill import persistence, replies
+from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler, relief_content
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
+# How ask-sdk-core's CustomSkill.invoke refuses a request meant for another skill id.
+SKILL_ID_REFUSAL = "Skill ID Verification failed"
 
 
 def create_skill(skill_id: str | None = None, persistence_adapter=None) -> CustomSkill:
@@ -37,8 +40,9 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Custo
 def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     """Answer one Alexa request given as parsed JSON, the way Lambda hands it over.
 
-    An event the SDK cannot even read still gets the first relief instruction back, so a person
-    in a cramp hears what to do whatever went wrong.
+    An event the SDK cannot even read, or one whose handling fails past the skill's own exception
+    handler, still gets the first relief instruction back, so a person in a cramp hears what to do
+    whatever went wrong. Only a request for another skill is refused: that error is raised.
     """
     try:
         envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
@@ -47,12 +51,27 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     except Exception:
         log.exception("unreadable request envelope")
         return skill.serializer.serialize(relief_anyway_envelope())
-    return skill.serializer.serialize(skill.invoke(envelope, context))
+    try:
+        return skill.serializer.serialize(skill.invoke(envelope, context))
+    except AskSdkException as error:
+        if str(error).startswith(SKILL_ID_REFUSAL):
+            raise
+        failure = error
+    except Exception as error:
+        failure = error
+    log.error(
+        "request %s failed past the skill's exception handler",
+        getattr(envelope.request, "request_id", None),
+        exc_info=failure,
+    )
+    return skill.serializer.serialize(
+        relief_anyway_envelope(getattr(envelope.request, "locale", None))
+    )
 
 
 def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:
     """A complete response that gives the first relief instruction and ends the session."""
-    reply = replies.error(content.for_locale(locale))
+    reply = replies.error(relief_content(locale))
     return ResponseEnvelope(
         version=RESPONSE_VERSION,
         response=Response(

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 # os.path rather than pathlib: pathlib is a few milliseconds of every cold start on Lambda.
 CONTENT_DIR = os.path.join(os.path.dirname(__file__), "content")
 DEFAULT_LOCALE = "en-US"
+DEFAULT_LANGUAGE = "en"
 
 
 class ContentError(LookupError):
@@ -176,21 +177,31 @@ class Content:
 
 
 def for_locale(locale: str | None) -> Content:
-    """Content for a request's locale; a language we have no file for gets English."""
-    return _for_language((locale or DEFAULT_LOCALE).split("-")[0].lower())
+    """Content for a request's locale; a language we ship no file for gets English.
+
+    The locale only picks one of ``languages()``: request data never becomes part of a path, and
+    however many odd locales arrive, at most one Content per shipped language is ever cached.
+    """
+    language = locale.split("-")[0].lower() if isinstance(locale, str) else DEFAULT_LANGUAGE
+    return load(language if language in languages() else DEFAULT_LANGUAGE)
 
 
 @cache
-def _for_language(language: str) -> Content:
-    """Looked up once per language, so no request waits on the file system."""
-    if not any(os.path.isfile(_content_file(language, suffix)) for suffix in (".json", ".yaml")):
-        language = "en"
-    return load(language)
+def languages() -> frozenset[str]:
+    """The languages we ship, one content file each: listed once per process, at first use."""
+    names = (name.partition(".") for name in os.listdir(CONTENT_DIR))
+    return frozenset(
+        stem
+        for stem, _, suffix in names
+        if suffix in ("json", "yaml") and stem.isascii() and stem.isalpha() and stem.islower()
+    )
 
 
 @cache
-def load(language: str = "en") -> Content:
+def load(language: str = DEFAULT_LANGUAGE) -> Content:
     """Parse the content file for a language once per process: prebuilt JSON if there is one."""
+    if language not in languages():
+        raise ContentError(f"no content file for the language {language!r}")
     prebuilt = _content_file(language, ".json")
     if os.path.isfile(prebuilt):
         with open(prebuilt, encoding="utf-8") as stream:

@@ -309,8 +309,8 @@ class ResumeHandler(IntentHandler):
             return replies.current_step(content, conversation)
         if conversation.in_routine:
             return advice.current_stretch(content, conversation)
-        if conversation.routine_step > 0:
-            return advice.start_routine(content, conversation, conversation.routine_step)
+        if conversation.resume_point > 0:
+            return advice.start_routine(content, conversation, conversation.resume_point)
         return replies.nothing_to_move_through(content)
 
 
@@ -396,10 +396,19 @@ class RelieveAnywayExceptionHandler(AbstractExceptionHandler):
             getattr(request, "request_id", None),
             exc_info=(type(exception), exception, exception.__traceback__),
         )
-        reply = replies.error(skill_content.for_locale(getattr(request, "locale", None)))
+        reply = replies.error(relief_content(getattr(request, "locale", None)))
         return (
             handler_input.response_builder.speak(reply.speech).set_should_end_session(True).response
         )
+
+
+def relief_content(locale) -> skill_content.Content:
+    """The content to give relief in when something failed: English if the locale's fails too."""
+    try:
+        return skill_content.for_locale(locale)
+    except Exception:
+        log.exception("no content for locale %r; giving relief in English", locale)
+        return skill_content.load()
 
 
 REQUEST_HANDLERS = (

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import threading
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -36,7 +37,7 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
-from skill.state import ASKED_IS_IT_GONE, Conversation
+from skill.state import ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, Conversation
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,31 @@ STORE_KINDS = ("dynamodb", "sqlite", "none")
 # Intents that start or continue relief whatever the stage: a person in a cramp.
 RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent")
 
-# A person is waiting on every request: a slow store must give up long before Alexa does (about
-# 8 s) and within the Lambda timeout (7 s). Two tries, each at most 1 s to connect, 1 s to read.
+# Intents whose request never reads the record: "forget me" deletes it instead (one store call).
+NO_READ_INTENTS = ("DeleteDataIntent",)
+
+# A person is waiting on every request, and Alexa gives up after about 8 s (the Lambda timeout is
+# 7 s). The store gets at most STORE_BUDGET_SECONDS of any one request, whatever it does: each
+# call is one attempt, no retry, giving up after STORE_CALL_SECONDS (0.5 s to connect, then 0.5 s
+# without a byte read; an SQLite file locked for 0.5 s); a request makes at most two calls, a read
+# and a write, and writes only if its read left the write its whole STORE_CALL_SECONDS within the
+# budget. A read that failed writes nothing for the rest of the session; a write that would not fit
+# waits for the next request. "Forget me" only deletes, one call. Importing boto3 on the first
+# DynamoDB call of a container (about 0.3 s) counts against the budget too.
+STORE_BUDGET_SECONDS = 1.5
+STORE_CALL_SECONDS = 1.0
 DYNAMODB_CLIENT_CONFIG = {
-    "connect_timeout": 1,
-    "read_timeout": 1,
-    "retries": {"mode": "standard", "total_max_attempts": 2},
+    "connect_timeout": 0.5,
+    "read_timeout": 0.5,
+    "retries": {"mode": "standard", "total_max_attempts": 1},
 }
 # How long to wait for an SQLite file another process holds locked.
-SQLITE_TIMEOUT_SECONDS = 1.0
+SQLITE_TIMEOUT_SECONDS = 0.5
+# Where RecallWhenNeeded leaves notes for KeepWhatChanged: the request's own attributes.
+RELIEF_TURN = "cramp_coach.relief_turn"
+READ_SECONDS = "cramp_coach.read_seconds"
+# What the budget is measured with (a test may stand in its own clock).
+clock = time.monotonic
 
 
 def default_sqlite_path() -> str:
@@ -196,9 +213,10 @@ class Forgiving(AbstractPersistenceAdapter):
     """Wraps any store so that its failures never stop an answer.
 
     Reading and writing are background work for a nicer next session: when they fail (a missing
-    table, throttling, a timeout, a locked or unwritable file), the failure is logged and
-    reported as a result, None or False, so the interceptors leave the store alone for the rest
-    of the session and never write over a record they could not read. Deleting is what the person
+    table, throttling, a timeout, a locked or unwritable file, a stored record that is not a
+    mapping), the failure is logged and reported as a result, None or False, so the interceptors
+    leave the store alone for the rest of the session and never write over a record they could
+    not read. Deleting is what the person
     asked for, so a failed delete is logged and raised as PersistenceException: the handler then
     tells them it did not work, rather than pretend it did.
     """
@@ -208,10 +226,17 @@ class Forgiving(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope) -> dict | None:
         try:
-            return _plain(self.store.get_attributes(request_envelope))
+            record = _plain(self.store.get_attributes(request_envelope))
         except Exception:
             log.warning("could not read the stored record; nothing recalled", exc_info=True)
             return None
+        if not isinstance(record, dict):  # not a record this skill wrote: never write over it
+            log.warning(
+                "could not read the stored record: a %s, not a mapping; nothing recalled",
+                type(record).__name__,
+            )
+            return None
+        return record
 
     def save_attributes(self, request_envelope, attributes: dict) -> bool:
         try:
@@ -245,7 +270,8 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
 
     A request answered with a relief step is never kept waiting on the store: the record is read
     at the session's first request that is not one (launch, "it's gone", advice, the session's
-    end), which is also the first that can use what is remembered.
+    end), which is also the first that can use what is remembered. Notes for KeepWhatChanged,
+    in the request's attributes, whether this request is a relief step and how long the read took.
     """
 
     def __init__(self, memory: Forgiving):
@@ -256,14 +282,26 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
             return
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
-        if not conversation.memory_unread or answered_with_relief(handler_input, conversation):
+        relief = answered_with_relief(handler_input, conversation)
+        notes = handler_input.attributes_manager.request_attributes
+        notes[RELIEF_TURN] = relief
+        if not conversation.memory_unread or relief or _is_intent(handler_input, NO_READ_INTENTS):
             return
+        started = clock()
         record = self.memory.get_attributes(handler_input.request_envelope)
+        notes[READ_SECONDS] = clock() - started
         if record is None:
             conversation.stop_keeping()
         else:
             conversation.recall(record)
         conversation.save_to(attributes)
+
+
+def _is_intent(handler_input: HandlerInput, names: tuple[str, ...]) -> bool:
+    return (
+        is_request_type("IntentRequest")(handler_input)
+        and handler_input.request_envelope.request.intent.name in names
+    )
 
 
 def answered_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
@@ -273,6 +311,8 @@ def answered_with_relief(handler_input: HandlerInput, conversation: Conversation
     intent = handler_input.request_envelope.request.intent.name
     if intent in RELIEF_INTENTS:
         return True
+    if intent == "AMAZON.YesIntent" and conversation.question == ASKED_CRAMP_NOW:
+        return True  # "are you having a cramp now?" "yes": the relief steps start
     if not conversation.in_relief:
         return False
     ends_relief = intent == "CrampGoneIntent" or (
@@ -282,7 +322,12 @@ def answered_with_relief(handler_input: HandlerInput, conversation: Conversation
 
 
 class KeepWhatChanged(AbstractResponseInterceptor):
-    """After each answer, store the record if it changed (see Conversation.record_to_keep)."""
+    """After each answer, store the record if it changed (see Conversation.record_to_keep).
+
+    Never on a relief step, and never when this request's read used more than its share of the
+    store budget (STORE_BUDGET_SECONDS): the record waits for the next request that is neither,
+    or the session's end, and is lost only if the session ends first without one.
+    """
 
     def __init__(self, memory: Forgiving):
         self.memory = memory
@@ -294,10 +339,22 @@ class KeepWhatChanged(AbstractResponseInterceptor):
         ending = is_request_type("SessionEndedRequest")(handler_input) or bool(
             response is not None and response.should_end_session
         )
+        notes = handler_input.attributes_manager.request_attributes
+        if notes.get(RELIEF_TURN):
+            return
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
         record = conversation.record_to_keep(_day_of(envelope), ending)
         if record is None:
+            return
+        read_seconds = notes.get(READ_SECONDS, 0.0)
+        if read_seconds + STORE_CALL_SECONDS > STORE_BUDGET_SECONDS:
+            log.warning(
+                "the read took %.2f s of this request's %.1f s store budget; the write waits"
+                " for the next request",
+                read_seconds,
+                STORE_BUDGET_SECONDS,
+            )
             return
         if self.memory.save_attributes(envelope, record):
             conversation.kept_as(record)

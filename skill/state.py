@@ -40,8 +40,15 @@ class Conversation:
     """
 
     # Fields worth keeping between sessions (see skill/persistence); nothing about health.
-    # The routine position lets a routine left part-way be resumed in a later session.
-    REMEMBERED: ClassVar[tuple[str, ...]] = ("disclaimer_heard", "tips_heard", "routine_step")
+    # Where a routine was left lets it be resumed in a later session: the resume point, not the
+    # live position, so that nothing remembered changes when a cramp (or any other stage) begins.
+    REMEMBERED: ClassVar[tuple[str, ...]] = (
+        "disclaimer_heard",
+        "tips_heard",
+        "routine_resume_at",
+    )
+    # Where a record from an earlier version keeps a remembered field under another name.
+    RENAMED: ClassVar[dict[str, str]] = {"routine_resume_at": "routine_step"}
 
     # Every field and its default. A session attribute of another type reads back as the default.
     FIELDS: ClassVar[dict[str, object]] = {
@@ -54,8 +61,12 @@ class Conversation:
         # Longer advice: the page a list was opened at, and how many pages along the person is.
         "advice_first": 0,
         "advice_step": 0,
+        # The stretch the routine is at; outside the routine it rests at the resume point.
         "routine_step": 0,
         "routine_paused": False,
+        # Where a routine left part-way resumes (0: nothing to resume). Only the routine moves it:
+        # start_routine, its own moves (taken up in save_to) and finish_routine.
+        "routine_resume_at": 0,
         # Indexes of the tips already given, so the next one is new.
         "tips_heard": [],
         "last_speech": "",
@@ -91,6 +102,8 @@ class Conversation:
         return conversation
 
     def save_to(self, attributes: dict) -> None:
+        if self.in_routine:  # the routine's own moves (skill/advice.py) move its resume point
+            self.routine_resume_at = self.routine_step
         attributes.clear()
         attributes.update({name: copy.deepcopy(getattr(self, name)) for name in self.FIELDS})
 
@@ -106,9 +119,7 @@ class Conversation:
 
     def return_to_start(self) -> None:
         """Back at the beginning; a routine left part-way can still be resumed."""
-        resume_at = self.routine_step
         self._begin(START)
-        self.routine_step = resume_at
 
     def open_advice(self, advice_list: str, first_page: int = 0) -> None:
         self._begin(advice_list)
@@ -116,14 +127,22 @@ class Conversation:
 
     def start_routine(self, at_stretch: int = 0) -> None:
         self._begin(ROUTINE)
-        self.routine_step = at_stretch
+        self.routine_step = self.routine_resume_at = at_stretch
 
     def finish_routine(self) -> None:
         """The routine is done: nothing is left to resume."""
+        self.routine_resume_at = 0
         self._begin(START)
 
+    @property
+    def resume_point(self) -> int:
+        """The stretch a routine left part-way resumes at, in this session or a later one; 0 if
+        there is nothing to resume."""
+        return self.routine_resume_at
+
     def _begin(self, stage: str) -> None:
-        """A new stage: every position in the previous one goes back to its start."""
+        """A new stage: every position in the previous one goes back to its start, except the
+        routine's, which rests where the routine was left (see resume_point)."""
         self.stage = stage
         self.sequence = ""
         self.step = 0
@@ -131,7 +150,7 @@ class Conversation:
         self.question = ""
         self.advice_first = 0
         self.advice_step = 0
-        self.routine_step = 0
+        self.routine_step = self.routine_resume_at
         self.routine_paused = False
 
     @property
@@ -161,10 +180,12 @@ class Conversation:
         stored = {}
         for name in self.REMEMBERED:
             default = getattr(defaults, name)
-            value = record.get(name)
+            value = record.get(name, record.get(self.RENAMED.get(name, name)))
             stored[name] = copy.deepcopy(value) if isinstance(value, type(default)) else default
             if getattr(self, name) == default:
                 setattr(self, name, copy.deepcopy(stored[name]))
+        if not self.in_routine:
+            self.routine_step = self.routine_resume_at
         last_visit = record.get(LAST_VISIT)
         stored[LAST_VISIT] = last_visit if isinstance(last_visit, str) else ""
         self.kept = stored
@@ -198,6 +219,8 @@ class Conversation:
         defaults = Conversation()
         for name in self.REMEMBERED:
             setattr(self, name, getattr(defaults, name))
+        if not self.in_routine:
+            self.routine_step = self.routine_resume_at
         self.kept = {}
         self.stop_keeping()
 

@@ -5,8 +5,9 @@ import pytest
 from alexa_rules import check_response
 from conftest import request_file
 
-from skill import envelopes, speech, transcript
-from skill.app import handle_event
+from skill import envelopes, persistence, speech, transcript
+from skill.app import create_skill, handle_event
+from skill.console import Device
 from skill.nlu import Match, SlotMatch, Understanding
 from skill.state import ROUTINE, START
 
@@ -449,13 +450,63 @@ def test_routine_help_fallback_and_stop(say, content):
 
 def test_a_routine_left_part_way_resumes_in_a_later_session(skill, content):
     """What a later session sees once the routine position is remembered."""
-    session = envelopes.Session(attributes={"routine_step": 2})
+    session = envelopes.Session(attributes={"routine_resume_at": 2})
     response = handle_event(skill, envelopes.intent_request(session, Match("AMAZON.ResumeIntent")))
     check_response(response)
     said = transcript.to_text(response["response"]["outputSpeech"]["ssml"])
     assert said.startswith(f"{content.phrase('disclaimer')} {content.routine.stretches[2].name}")
     assert content.routine.intro not in said
     assert response["sessionAttributes"]["stage"] == ROUTINE
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    return persistence.SqliteAdapter(tmp_path / "memory.sqlite3")
+
+
+def checked(device: Device, utterance: str):
+    turn = device.say(utterance)
+    check_response(turn.response)
+    return turn
+
+
+def test_a_routine_left_part_way_resumes_through_the_store(sqlite_store, content):
+    """Through a real store: each session on a skill built afresh, as a new Lambda container."""
+    stretches = content.routine.stretches
+    user_id = "amzn1.ask.account.routine-test"
+    first = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    checked(first, "guide me through my stretches")
+    checked(first, "next")
+    checked(first, "stop")
+    between = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    checked(between, "open cramp coach")
+    checked(between, "my calf is cramping")  # a cramp in between leaves the routine's place
+    checked(between, "it's gone")
+    checked(between, "no")
+    later = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    checked(later, "open cramp coach")
+    resumed = checked(later, "resume")
+    assert words(resumed).startswith(stretches[1].name)
+    assert content.routine.intro not in words(resumed)
+    assert attributes(resumed)["stage"] == ROUTINE
+    for stretch in stretches[2:]:
+        assert words(checked(later, "next")).startswith(stretch.name)
+    checked(later, "next")  # the routine is done: nothing left to resume
+    again = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    checked(again, "open cramp coach")
+    assert words(checked(again, "resume")).startswith(content.phrase("nothing_to_move_through"))
+
+
+def test_tips_differ_across_sessions_through_the_store(sqlite_store, content):
+    user_id = "amzn1.ask.account.tips-test"
+    heard = []
+    for _ in range(len(content.tips) + 1):
+        device = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+        turn = checked(device, "ask cramp coach for a tip")
+        assert turn.session_ended
+        heard.append(next(tip for tip in content.tips if tip in words(turn)))
+    assert sorted(heard[:-1]) == sorted(content.tips)
+    assert heard[-1] in content.tips
 
 
 def test_resume_or_pause_with_nothing_going_on(say, content):

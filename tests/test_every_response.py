@@ -2,23 +2,26 @@
 
 Starting from a launch and from each one-shot cramp, every intent of the interaction model (with
 each body part, and without) is sent in every conversation state reached, breadth first, until no
-new state appears. Each answer is checked against tests/alexa_rules.py.
+new state appears. Each answer is checked against tests/alexa_rules.py. A second pass does it all
+again with a store wired in, and checks that no relief step ever touched it.
 """
 
 import json
 
 import pytest
 from alexa_rules import check_response
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill import envelopes
-from skill.app import handle_event
+from skill.app import create_skill, handle_event
 from skill.nlu import Match, SlotMatch
-from skill.state import ADVICE_LISTS, FINISHED_RELIEF, RELIEF, ROUTINE, START
+from skill.persistence import RELIEF_INTENTS
+from skill.state import ADVICE_LISTS, FINISHED_RELIEF, LAST_VISIT, RELIEF, ROUTINE, START
 
 MAX_TURNS = 30
-# Fields that change the wording of an answer, not which answers are possible. Other remembered
-# fields (the routine position) do decide what comes next, so they count as part of the state.
-WORDING_ONLY = {"disclaimer_heard", "tips_heard", "last_speech", "last_reprompt"}
+# Fields that change the wording of an answer, or only whether the store is asked, not which
+# answers are possible. The routine's resume point does decide what comes next: see state_key.
+WORDING_ONLY = {"disclaimer_heard", "tips_heard", "last_speech", "last_reprompt", "kept", "memory"}
 
 
 def every_request(language_model) -> list[Match]:
@@ -40,13 +43,15 @@ def every_request(language_model) -> list[Match]:
 
 def state_key(attributes: dict) -> str:
     """Where the conversation is; wording-only fields would multiply the states past any useful
-    count without reaching a new answer."""
-    return json.dumps(
-        {k: v for k, v in attributes.items() if k not in WORDING_ONLY}, sort_keys=True
-    )
+    count without reaching a new answer. Outside the routine, which stretch it would resume at
+    only picks a routine state that the routine reaches by itself: whether there is one counts."""
+    key = {k: v for k, v in attributes.items() if k not in WORDING_ONLY}
+    if key.get("stage") != ROUTINE:
+        key["routine_step"] = key["routine_resume_at"] = bool(key.get("routine_resume_at"))
+    return json.dumps(key, sort_keys=True)
 
 
-def explore(skill, language_model):
+def explore(skill, language_model, after_each=None):
     requests = every_request(language_model)
     checked = 0
     frontier = [{}]
@@ -61,6 +66,8 @@ def explore(skill, language_model):
                 request_type = request["request"]["type"]
                 response = handle_event(skill, request)
                 check_response(response, request_type)
+                if after_each is not None:
+                    after_each(request, response)
                 checked += 1
                 if response["response"].get("shouldEndSession") is False:
                     after = response["sessionAttributes"]
@@ -81,3 +88,48 @@ def test_every_response_in_every_state(skill, language_model, content):
     assert stages == {START, RELIEF, FINISHED_RELIEF, *ADVICE_LISTS, ROUTINE}
     stretches = {state["routine_step"] for state in states if state.get("stage") == ROUTINE}
     assert stretches == set(range(len(content.routine.stretches)))
+
+
+class Remembering(AbstractPersistenceAdapter):
+    """An in-memory store holding one person's record part-way through a routine, that notes
+    every call made of it."""
+
+    def __init__(self):
+        self.calls: list[str] = []
+
+    def get_attributes(self, request_envelope):
+        self.calls.append("get_attributes")
+        record = {"disclaimer_heard": True, "tips_heard": [0], "routine_resume_at": 2}
+        return {**record, LAST_VISIT: "2026-01-01"}
+
+    def save_attributes(self, request_envelope, attributes):
+        self.calls.append("save_attributes")
+
+    def delete_attributes(self, request_envelope):
+        self.calls.append("delete_attributes")
+
+
+def is_relief_step(request: dict, response: dict) -> bool:
+    """A cramp intent, or any intent answered in the relief stage but "forget me", which is
+    answered by deleting the record, as the person asked."""
+    if request["request"]["type"] != "IntentRequest":
+        return False
+    intent = request["request"]["intent"]["name"]
+    stage_after = response.get("sessionAttributes", {}).get("stage")
+    return intent in RELIEF_INTENTS or (stage_after == RELIEF and intent != "DeleteDataIntent")
+
+
+def test_every_response_with_a_store_and_no_relief_step_touches_it(language_model):
+    store = Remembering()
+    touched = []
+
+    def relief_never_waits(request, response):
+        if is_relief_step(request, response) and store.calls:
+            touched.append((request["request"]["intent"]["name"], list(store.calls)))
+        store.calls.clear()
+
+    skill = create_skill(persistence_adapter=store)
+    checked, states = explore(skill, language_model, after_each=relief_never_waits)
+    assert checked > 1000
+    assert touched == []
+    assert {state.get("stage", START) for state in states} >= {RELIEF, ROUTINE}

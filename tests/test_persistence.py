@@ -336,3 +336,116 @@ def test_the_skill_imports_no_store_library_until_one_is_configured():
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("stored", [["disclaimer_heard"], "disclaimer_heard", 7, None, True])
+def test_a_record_that_is_not_a_mapping_counts_as_a_failed_read(store, stored, caplog):
+    user_id = new_user_id()
+    store.save_attributes(key(user_id), stored)
+    counting = Counting(store)
+    device = person(counting, user_id)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert said(device.say("open cramp coach")) == TEXT.phrase("launch")
+        assert said(device.say("what causes cramps")).startswith(DISCLAIMER)
+        device.say("no")
+    assert "not a mapping" in caplog.text
+    assert counting.calls == ["get_attributes"]  # nothing written this session
+    assert store.get_attributes(key(user_id)) == stored
+
+
+STRETCHES = TEXT.routine.stretches
+
+
+def leave_the_routine_at_the_third_stretch(device: Device) -> None:
+    device.say("guide me through my stretches")
+    device.say("next")
+    device.say("next")
+    device.say("stop")
+
+
+def test_a_cramp_after_a_launch_never_touches_the_store_nor_the_routine_position(store):
+    user_id = new_user_id()
+    leave_the_routine_at_the_third_stretch(person(store, user_id))
+    assert store.get_attributes(key(user_id))["routine_resume_at"] == 2
+    counting = Counting(store)
+    device = person(counting, user_id)
+    device.say("open cramp coach")
+    assert counting.calls == ["get_attributes"]
+    assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+    device.say("next")
+    assert counting.calls == ["get_attributes"]  # nothing written on the relief turns
+    device.say("it's gone")
+    device.say("no")
+    assert store.get_attributes(key(user_id))["routine_resume_at"] == 2
+    later = person(store, user_id)
+    later.say("open cramp coach")
+    assert said(later.say("resume")).startswith(STRETCHES[2].name)
+
+
+def test_a_change_seen_on_a_relief_turn_is_written_at_the_next_turn(store):
+    user_id = new_user_id()
+    counting = Counting(store)
+    device = person(counting, user_id)
+    device.say("open cramp coach")
+    device.session.attributes["tips_heard"] = [1]  # as if something remembered had changed
+    device.say("yes")  # "are you having a cramp now?" "yes": the first relief step
+    device.say("next")
+    assert counting.calls == ["get_attributes"]
+    device.say("it's gone")
+    assert counting.calls == ["get_attributes", "save_attributes"]
+    assert store.get_attributes(key(user_id))["tips_heard"] == [1]
+
+
+def test_forget_me_never_reads_before_it_deletes(store):
+    counting = Counting(store)
+    person(counting).say("forget me")
+    assert counting.calls == ["delete_attributes"]
+
+
+class SlowReads(Counting):
+    """Reads that take ``seconds`` on a clock of the test's own: no test waits for them."""
+
+    def __init__(self, store, clock: list[float], seconds: float):
+        super().__init__(store)
+        self.clock, self.seconds = clock, seconds
+
+    def get_attributes(self, request_envelope):
+        self.clock[0] += self.seconds
+        return super().get_attributes(request_envelope)
+
+
+@pytest.mark.parametrize(("read_seconds", "written_at_once"), [(0.1, True), (0.8, False)])
+def test_a_slow_read_leaves_the_write_to_the_next_request(
+    store, monkeypatch, caplog, read_seconds, written_at_once
+):
+    now = [0.0]
+    monkeypatch.setattr(persistence, "clock", lambda: now[0])
+    counting = SlowReads(store, now, read_seconds)
+    device = person(counting)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert said(device.say("what causes cramps")).startswith(DISCLAIMER)
+    if written_at_once:
+        assert counting.calls == ["get_attributes", "save_attributes"]
+        assert "store budget" not in caplog.text
+    else:
+        assert counting.calls == ["get_attributes"]
+        assert "store budget" in caplog.text
+        device.say("no")  # the next request writes what the slow one could not
+        assert counting.calls == ["get_attributes", "save_attributes"]
+
+
+def test_the_store_budget_holds_for_every_store():
+    config = persistence.DYNAMODB_CLIENT_CONFIG
+    assert config["retries"]["total_max_attempts"] == 1
+    one_call = config["connect_timeout"] + config["read_timeout"]
+    assert one_call <= persistence.STORE_CALL_SECONDS
+    assert persistence.SQLITE_TIMEOUT_SECONDS <= persistence.STORE_CALL_SECONDS
+    assert persistence.STORE_BUDGET_SECONDS <= 1.5
+
+
+def test_a_record_from_before_the_resume_point_still_resumes(store):
+    user_id = new_user_id()
+    store.save_attributes(key(user_id), {"disclaimer_heard": True, "routine_step": 1})
+    device = person(store, user_id)
+    device.say("open cramp coach")
+    assert said(device.say("resume")).startswith(STRETCHES[1].name)

@@ -258,7 +258,8 @@ def test_throttling_costs_only_the_memory(server, caplog):
 
 
 def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
-    """A store that accepts a connection and says nothing: the read gives up, the answer comes."""
+    """A store that accepts a connection and says nothing: the read gives up after one attempt,
+    the answer comes, and nothing more is asked of the store that session (the store budget)."""
     listener = socket.create_server(("127.0.0.1", 0))
     accepted: list[socket.socket] = []
 
@@ -277,7 +278,10 @@ def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
             assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
             assert caplog.text == ""  # relief never asked the store
             assert said(device.say("it's gone")).startswith(TEXT.phrase("gone"))
+            device.say("no")
         assert "timeout" in caplog.text.lower()
+        assert "could not read the stored record" in caplog.text
+        assert len(accepted) == 1  # one attempt at the read, no retry, and no write after it
     finally:
         listener.close()
         for connection in accepted:
@@ -294,3 +298,19 @@ def test_numbers_come_back_as_python_numbers(server):
     assert memory.save_attributes(envelope, {"position": 3, "seen": [1, 2]})
     assert memory.get_attributes(envelope) == {"position": 3, "seen": [1, 2]}
     assert type(memory.get_attributes(envelope)["position"]) is int
+
+
+@pytest.mark.parametrize("stored", [{"L": [{"S": "disclaimer_heard"}]}, {"S": "yes"}, {"N": "7"}])
+def test_an_item_that_is_not_a_mapping_counts_as_a_failed_read(server, stored, caplog):
+    import boto3
+
+    user_id = new_user_id()
+    item = {"id": {"S": user_id}, "attributes": stored}
+    boto3.client("dynamodb", endpoint_url=server.endpoint).put_item(TableName=TABLE, Item=item)
+    device = person(store(), user_id)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        assert said(device.say("open cramp coach")) == TEXT.phrase("launch")
+        assert said(device.say("what causes cramps")).startswith(DISCLAIMER)
+        device.say("no")
+    assert "not a mapping" in caplog.text
+    assert server.item(user_id) == item  # never written over

@@ -6,10 +6,13 @@ import logging
 import lambda_function
 import pytest
 from alexa_rules import check_response
+from ask_sdk_core.exceptions import AskSdkException
 from conftest import request_file
 
+from skill import content as skill_content
 from skill import transcript
-from skill.app import handle_event
+from skill.app import create_skill, handle_event
+from skill.handlers import RelieveAnywayExceptionHandler
 
 
 def said(envelope: dict) -> str:
@@ -124,3 +127,81 @@ def test_unreadable_events_get_the_relief_instruction(skill, content, event):
     check_response(response)
     assert said(response).startswith(content.sequences["general"].steps[0].do)
     assert response["response"]["shouldEndSession"] is True
+
+
+HOSTILE_LOCALES = [
+    "../../interaction_model/skill",
+    "../content/en",
+    "/etc/passwd",
+    "en/../../../lambda/lambda_function",
+    "",
+    "-",
+    "xx-YY",
+    "de-DE",
+    "EN-gb",
+    "en_US",
+    "é-FR",
+    "a" * 5000,
+    "\u0000",
+]
+
+
+def with_locale(request: dict, locale) -> dict:
+    request = copy.deepcopy(request)
+    request["request"]["locale"] = locale
+    return request
+
+
+@pytest.mark.parametrize("locale", HOSTILE_LOCALES)
+def test_any_locale_still_gets_the_relief_steps(skill, content, locale):
+    response = handle_event(skill, with_locale(request_file("cramp_calf_one_shot"), locale))
+    check_response(response)
+    assert said(response).startswith(f"Okay. {content.sequences['calf'].steps[0].do}")
+
+
+@pytest.mark.parametrize("locale", HOSTILE_LOCALES)
+def test_the_lambda_entry_gives_relief_whatever_the_locale(content, locale):
+    response = lambda_function.lambda_handler(
+        with_locale(request_file("cramp_calf_one_shot"), locale), None
+    )
+    check_response(response)
+    assert content.sequences["calf"].steps[0].do in said(response)
+
+
+def test_odd_locales_never_grow_the_content_cache(skill):
+    for number in range(200):
+        handle_event(skill, with_locale(request_file("launch"), f"x{number}-../{number}"))
+    assert skill_content.load.cache_info().currsize <= len(skill_content.languages())
+    assert skill_content.languages() == {"en"}
+
+
+def test_no_content_for_the_locale_still_gives_relief_in_english(skill, content, monkeypatch):
+    def broken(locale):
+        raise skill_content.ContentError("no such content")
+
+    monkeypatch.setattr(skill_content, "for_locale", broken)
+    response = handle_event(skill, request_file("cramp_calf_one_shot"))
+    check_response(response)
+    assert said(response).startswith(content.sequences["general"].steps[0].do)
+    assert response["response"]["shouldEndSession"] is True
+
+
+def test_a_failing_exception_handler_still_gives_relief(skill, content, monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("the safety net tore")
+
+    monkeypatch.setattr("skill.replies.start_relief", broken)
+    monkeypatch.setattr(RelieveAnywayExceptionHandler, "handle", broken)
+    request = request_file("cramp_calf_one_shot")
+    with caplog.at_level(logging.ERROR):
+        response = handle_event(skill, request)
+    check_response(response)
+    assert said(response).startswith(content.sequences["general"].steps[0].do)
+    assert request["request"]["requestId"] in caplog.text
+    assert "the safety net tore" in caplog.text
+
+
+def test_a_request_for_another_skill_is_still_refused():
+    other = create_skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
+    with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
+        handle_event(other, request_file("cramp_calf_one_shot"))
