@@ -49,6 +49,8 @@ class Settings:
     verify_signature: bool = True
     verify_timestamp: bool = True
     threads: int = 8
+    #: SQLite file for what the skill remembers (None: skill.persistence's own default).
+    store_path: str | None = None
 
 
 def create_app(
