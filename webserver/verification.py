@@ -27,7 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 FETCH_TIMEOUT = 5
 #: A real chain is a few kilobytes; read no more than this.
 MAX_CHAIN_BYTES = 64 * 1024
-#: Validated chains kept per process (Amazon uses a handful of URLs at a time).
+#: Downloaded chains kept per process, by URL (Amazon uses a handful of URLs at a time). Only
+#: the download is saved: the PEM bytes are kept as fetched, and every request still validates
+#: the chain (trust path, dates, key usage, the echo-api.amazon.com name) before using it.
 MAX_CACHED_CHAINS = 32
 
 
@@ -61,6 +63,8 @@ class AlexaRequestVerifier(RequestVerifier):
             raise VerificationException("Signature Certificate URL is malformed") from error
 
     def _load_cert_chain(self, cert_url):
+        """The PEM chain at ``cert_url``: downloaded once, then from the cache (raw bytes, not
+        validated; _validate_cert_chain runs on them for every request)."""
         if cert_url in self._cert_cache:
             return self._cert_cache[cert_url]
         try:
