@@ -14,10 +14,14 @@ import sys
 import waitress
 
 from skill.persistence import store_from_environment
-from webserver.app import MAX_BODY_BYTES, Settings, create_app
+from webserver.app import Settings, create_app
 
 #: Where the skill's persistence (skill.persistence) reads the SQLite file from.
 STORE_PATH_ENV = "CRAMP_COACH_SQLITE_PATH"
+#: waitress's own cap, well above the app's (MAX_BODY_BYTES), so that the app, not waitress,
+#: answers an oversized body: with the JSON reason, where waitress would answer in plain text.
+#: Only bodies over this get waitress's plain 413; it bounds what waitress buffers per request.
+WAITRESS_MAX_BODY_BYTES = 1024 * 1024
 
 log = logging.getLogger("webserver")
 
@@ -99,15 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         settings.skill_id or "off",
         _describe(store),
     )
-    waitress.serve(
+    server = make_server(app, settings)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
+    return 0
+
+
+def make_server(app, settings: Settings):
+    """The waitress server for ``app``, bound but not yet serving (``.run()`` serves)."""
+    return waitress.create_server(
         app,
         host=settings.host,
         port=settings.port,
         threads=settings.threads,
-        max_request_body_size=MAX_BODY_BYTES,
+        max_request_body_size=WAITRESS_MAX_BODY_BYTES,
         ident="cramp-coach",
     )
-    return 0
 
 
 def _describe(store) -> str:
