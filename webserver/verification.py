@@ -1,11 +1,11 @@
 """Alexa request signature verification: the SDK's RequestVerifier, hardened.
 
 ask-sdk-webservice-support's ``RequestVerifier`` does the checks Amazon asks for, but some
-inputs escape it as the wrong kind of error, which flask-ask-sdk turns into a 500: a certificate
+inputs escape it as the wrong kind of error, which would be a 500: a certificate
 URL that cannot be fetched (and the fetch has no timeout), a body that is not a certificate, a
 certificate with no subject alternative names, a signature that is not base64, a key that is
 not RSA. This subclass keeps its checks and order and turns each of those into the
-``VerificationException`` that the adapter answers with 400.
+``VerificationException`` that the endpoint answers with 400.
 """
 
 import base64
