@@ -14,10 +14,14 @@ import sys
 import waitress
 
 from skill.persistence import store_from_environment
-from webserver.app import MAX_BODY_BYTES, Settings, create_app
+from webserver.app import Settings, create_app
 
 #: Where the skill's persistence (skill.persistence) reads the SQLite file from.
 STORE_PATH_ENV = "CRAMP_COACH_SQLITE_PATH"
+#: waitress's own cap, well above the app's (MAX_BODY_BYTES), so that the app, not waitress,
+#: answers an oversized body: with the JSON reason, where waitress would answer in plain text.
+#: Only bodies over this get waitress's plain 413; it bounds what waitress buffers per request.
+WAITRESS_MAX_BODY_BYTES = 1024 * 1024
 
 log = logging.getLogger("webserver")
 
@@ -25,8 +29,8 @@ log = logging.getLogger("webserver")
 def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Settings:
     """Flags win over the environment, which wins over the defaults (argparse checks both).
 
-    ``--store-path`` is put into CRAMP_COACH_SQLITE_PATH, so the skill's persistence reads the
-    same file whichever way it was given.
+    Nothing is written back: ``environ`` is only read, and main() hands ``store_path`` to the
+    skill's persistence itself (see ``store_environment``).
     """
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="python -m webserver", description=__doc__.split("\n")[0])
@@ -68,8 +72,6 @@ def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Setting
         help="DEVELOPMENT ONLY: accept requests with any timestamp (e.g. replayed fixtures)",
     )
     args = parser.parse_args(argv)
-    if args.store_path:
-        environ[STORE_PATH_ENV] = args.store_path
     return Settings(
         host=args.host,
         port=args.port,
@@ -77,13 +79,22 @@ def parse_settings(argv: list[str] | None = None, environ=os.environ) -> Setting
         verify_signature=not args.dev_skip_signature_check,
         verify_timestamp=not args.dev_skip_timestamp_check,
         threads=args.threads,
+        store_path=args.store_path or None,
     )
+
+
+def store_environment(settings: Settings, environ=os.environ) -> dict:
+    """What skill.persistence.store_from_environment reads: ``environ``, with the SQLite path
+    from the settings when one was given (the flag, or the variable itself)."""
+    if not settings.store_path:
+        return dict(environ)
+    return {**environ, STORE_PATH_ENV: settings.store_path}
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = parse_settings(argv)
-    store = store_from_environment(os.environ, default="sqlite")
+    store = store_from_environment(store_environment(settings), default="sqlite")
     app = create_app(settings, store=store)
     log.info(
         "Cramp Coach listening on http://%s:%d (skill id check: %s, store: %s)",
@@ -92,15 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         settings.skill_id or "off",
         _describe(store),
     )
-    waitress.serve(
+    server = make_server(app, settings)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
+    return 0
+
+
+def make_server(app, settings: Settings):
+    """The waitress server for ``app``, bound but not yet serving (``.run()`` serves)."""
+    return waitress.create_server(
         app,
         host=settings.host,
         port=settings.port,
         threads=settings.threads,
-        max_request_body_size=MAX_BODY_BYTES,
+        max_request_body_size=WAITRESS_MAX_BODY_BYTES,
         ident="cramp-coach",
     )
-    return 0
 
 
 def _describe(store) -> str:

@@ -1,10 +1,11 @@
 """Lets oscrypto 1.3.0 load on OpenSSL 3.0.10 and later, without touching installed files.
 
-Request signature verification goes flask-ask-sdk -> ask-sdk-webservice-support -> certvalidator
--> oscrypto. oscrypto 1.3.0, the last release, reads the OpenSSL version with a regular
-expression that allows one digit per part, so "OpenSSL 3.0.19" fails with "Error detecting the
-version of libcrypto" and nothing above it can even be imported. Upstream fixed the expressions
-(wbond/oscrypto d5f3437, "Make OpenSSL version regexes more robust") but never released it.
+Request signature verification goes ask-sdk-webservice-support (flask-ask-sdk's verification
+library) -> certvalidator -> oscrypto. oscrypto 1.3.0, the last release, reads the OpenSSL
+version with a regular expression that allows one digit per part, so "OpenSSL 3.0.19" fails
+with "Error detecting the version of libcrypto" and nothing above it can even be imported.
+Upstream fixed the expressions (wbond/oscrypto d5f3437, "Make OpenSSL version regexes more
+robust") but never released it.
 
 ``install()`` puts an import hook in front of the two oscrypto modules that hold those
 expressions. When one of them is imported, the hook reads its source, swaps in the upstream

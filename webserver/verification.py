@@ -1,11 +1,11 @@
 """Alexa request signature verification: the SDK's RequestVerifier, hardened.
 
 ask-sdk-webservice-support's ``RequestVerifier`` does the checks Amazon asks for, but some
-inputs escape it as the wrong kind of error, which flask-ask-sdk turns into a 500: a certificate
+inputs escape it as the wrong kind of error, which would be a 500: a certificate
 URL that cannot be fetched (and the fetch has no timeout), a body that is not a certificate, a
 certificate with no subject alternative names, a signature that is not base64, a key that is
 not RSA. This subclass keeps its checks and order and turns each of those into the
-``VerificationException`` that the adapter answers with 400.
+``VerificationException`` that the endpoint answers with 400.
 """
 
 import base64
@@ -27,7 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 FETCH_TIMEOUT = 5
 #: A real chain is a few kilobytes; read no more than this.
 MAX_CHAIN_BYTES = 64 * 1024
-#: Validated chains kept per process (Amazon uses a handful of URLs at a time).
+#: Downloaded chains kept per process, by URL (Amazon uses a handful of URLs at a time). Only
+#: the download is saved: the PEM bytes are kept as fetched, and every request still validates
+#: the chain (trust path, dates, key usage, the echo-api.amazon.com name) before using it.
 MAX_CACHED_CHAINS = 32
 
 
@@ -61,6 +63,8 @@ class AlexaRequestVerifier(RequestVerifier):
             raise VerificationException("Signature Certificate URL is malformed") from error
 
     def _load_cert_chain(self, cert_url):
+        """The PEM chain at ``cert_url``: downloaded once, then from the cache (raw bytes, not
+        validated; _validate_cert_chain runs on them for every request)."""
         if cert_url in self._cert_cache:
             return self._cert_cache[cert_url]
         try:

@@ -1,16 +1,18 @@
 """End to end: virtual-alexa, an Alexa simulator nobody here wrote, talks to the real server.
 
-The server is ``python -m webserver`` on 127.0.0.1 (the command ``make serve`` runs), with only
-the signature check off, since virtual-alexa cannot sign; timestamps are still checked.
+The server is started with the documented command, ``make serve ARGS="..."``, on a free port of
+127.0.0.1 with its own SQLite file and only the signature check off, since virtual-alexa cannot
+sign; timestamps are still checked. It runs in its own process group, stopped as a whole.
 virtual-alexa matches plain utterances against interaction_model/.../en-US.json itself.
 """
 
 import json
 import os
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -53,26 +55,44 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
+    make = shutil.which("make")
+    if make is None:
+        pytest.fail("make is needed: the test starts the server with `make serve`")
     port = _free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
+    args = [
+        *("--port", str(port)),
+        *("--store-path", str(log_path.with_name("memory.sqlite3"))),
+        "--dev-skip-signature-check",
+    ]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "webserver", "--port", str(port)),
-                *("--store-path", str(log_path.with_name("memory.sqlite3"))),
-                "--dev-skip-signature-check",
-            ],
+            [make, "--no-print-directory", "serve", f"ARGS={shlex.join(args)}"],
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # make and the server it starts: one process group
         )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_healthy(server, url + "healthz", log_path)
+        assert "-m webserver --port" in log_path.read_text(), "make serve ran something else"
         yield url
     finally:
-        server.terminate()
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM to make and the server together; SIGKILL if they have not gone in 10 s."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
 
 

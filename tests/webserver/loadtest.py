@@ -41,9 +41,8 @@ def serve(port: int, ca_path: Path, chain_path: Path, threads: int) -> None:
     """The server side: the production app, trusting only this run's authority."""
     import logging
 
-    import waitress
-
-    from webserver.app import MAX_BODY_BYTES, Settings, create_app
+    from webserver.__main__ import make_server
+    from webserver.app import Settings, create_app
     from webserver.verification import AlexaRequestVerifier
 
     chain = chain_path.read_bytes()
@@ -55,8 +54,8 @@ def serve(port: int, ca_path: Path, chain_path: Path, threads: int) -> None:
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is the point here
     verifier = AlexaRequestVerifier(trust_roots=[ca_path.read_bytes()], fetch=fetch)
-    app = create_app(Settings(port=port, threads=threads), signature_verifier=verifier)
-    waitress.serve(app, host=HOST, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES)
+    settings = Settings(host=HOST, port=port, threads=threads)
+    make_server(create_app(settings, signature_verifier=verifier), settings).run()
 
 
 def signed_pool(certificate) -> list[tuple[bytes, dict]]:

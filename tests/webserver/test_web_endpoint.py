@@ -92,6 +92,18 @@ BAD_ENVELOPES = [
         "session.attributes must be an object",
     ),
     ("session.new is text", lambda: _with(launch(), "session.new", "yes"), "true or false"),
+    ("a launch without a session", lambda: _with(launch(), "session", ...), "session is missing"),
+    (
+        "a path for a locale",
+        lambda: _with(launch(), "request.locale", "../../interaction_model/skill"),
+        "request.locale is not a language tag",
+    ),
+    ("an empty locale", lambda: _with(launch(), "request.locale", ""), "not a language tag"),
+    (
+        "a device that is text",
+        lambda: _with(launch(), "context.System.device", "echo"),
+        "context.System.device must be an object",
+    ),
 ]
 
 
@@ -102,6 +114,38 @@ BAD_ENVELOPES = [
 )
 def test_a_malformed_envelope_is_refused_with_its_reason(client, make_event, reason):
     reply = client.post("/", data=body_of(make_event()), content_type="application/json")
+    assert reason in check_refusal(reply, 400)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda intent: intent.update(confirmationStatus=[]), "confirmationStatus is not a known"),
+        (lambda intent: intent.update(slots=[]), "request.intent.slots must be an object"),
+        (
+            lambda intent: intent["slots"]["bodyPart"]["resolutions"]["resolutionsPerAuthority"][
+                0
+            ].pop("status"),
+            "resolutionsPerAuthority.status is missing",
+        ),
+        (
+            lambda intent: intent["slots"]["bodyPart"]["resolutions"]["resolutionsPerAuthority"][0][
+                "values"
+            ][0]["value"].pop("id"),
+            "values.value.id is missing",
+        ),
+    ],
+    ids=[
+        "confirmation status",
+        "slots a list",
+        "resolution without status",
+        "resolved value without id",
+    ],
+)
+def test_an_intent_the_sdk_or_the_skill_could_not_read_is_refused(client, say, change, reason):
+    event = say("my calf is cramping")
+    change(event["request"]["intent"])
+    reply = client.post("/", data=body_of(event), content_type="application/json")
     assert reason in check_refusal(reply, 400)
 
 
@@ -118,6 +162,7 @@ BAD_BODIES = [
     ("empty body", b"", "application/json", 400, "empty"),
     ("not UTF-8", b'{"version": "\xff"}', "application/json", 400, "not UTF-8"),
     ("deep", b"[" * 5_000 + b"]" * 5_000, "application/json", 400, "nested too deeply"),
+    ("NaN", b'{"version": NaN}', "application/json", 400, "not valid JSON"),
     ("oversized", b'"' + b"a" * MAX_BODY_BYTES + b'"', "application/json", 413, "over 128 KB"),
 ]
 
@@ -321,3 +366,69 @@ def test_refusals_are_logged_in_one_line(client, caplog):
     assert len(refusals) == 1 and "Missing Signature" in refusals[0].getMessage()
     assert not [r for r in caplog.records if r.exc_info]
     assert json.dumps([r.getMessage() for r in caplog.records]).count("Traceback") == 0
+
+
+def test_a_chain_is_downloaded_once_and_validated_on_every_request(authority, alexa_certificate):
+    """The cache saves the download only: the cached bytes are validated again each time."""
+    fetched, validated = [], []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return alexa_certificate.chain
+
+    verifier = verification.AlexaRequestVerifier(trust_roots=[authority.der], fetch=fetch)
+    validate = verifier._validate_cert_chain
+
+    def counting(chain):
+        validated.append(chain)
+        return validate(chain)
+
+    verifier._validate_cert_chain = counting
+    client = create_app(Settings(), signature_verifier=verifier).test_client()
+    for _ in range(3):
+        assert post_signed(client, alexa_certificate, launch()).status_code == 200
+    assert fetched == [CHAIN_URL]
+    assert validated == [alexa_certificate.chain] * 3
+
+
+def test_one_request_is_parsed_once_and_answered_by_handle_event(
+    client, alexa_certificate, monkeypatch
+):
+    """The view hands the parsed event to the skill's safe entry; the SDK deserializes it once."""
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    import webserver.app
+
+    events, deserialized = [], []
+    handle_event = webserver.app.handle_event
+    deserialize = DefaultSerializer.deserialize
+
+    def spy_handle_event(skill, event, context=None):
+        events.append(event)
+        return handle_event(skill, event, context)
+
+    def spy_deserialize(self, payload, obj_type):
+        deserialized.append(obj_type)
+        return deserialize(self, payload, obj_type)
+
+    monkeypatch.setattr(webserver.app, "handle_event", spy_handle_event)
+    monkeypatch.setattr(DefaultSerializer, "deserialize", spy_deserialize)
+    event = launch()
+    reply = post_signed(client, alexa_certificate, event)
+    assert reply.status_code == 200
+    assert events == [event]
+    assert len(deserialized) == 1
+
+
+def test_a_skill_failure_is_relief_speech_from_handle_event(client, alexa_certificate, monkeypatch):
+    """Whatever fails inside the skill, the person hears the first relief instruction."""
+    from skill import handlers
+
+    def broken(self, handler_input):
+        raise RuntimeError("a bug in the launch handler")
+
+    monkeypatch.setattr(handlers.LaunchHandler, "handle", broken)
+    reply = post_signed(client, alexa_certificate, launch())
+    assert reply.status_code == 200
+    check_reply(reply.get_json(), "LaunchRequest")
+    assert reply.get_json()["response"]["shouldEndSession"] is True

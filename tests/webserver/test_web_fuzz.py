@@ -1,28 +1,63 @@
 """Property-based fuzzing: malformed and random envelopes never crash either door.
 
 Envelopes start from real ones (launch, intents from the model, session end, a saved state) and
-get fields removed, retyped or replaced; random JSON and random bytes come too. The Lambda
-handler must always answer with a valid response; the HTTP endpoint must answer 200 with a valid
-response or a 4xx with a short reason, never a 500.
+get fields removed, retyped or replaced, and hostile locales; random JSON and random bytes come
+too. The Lambda handler must always answer with a valid response; the HTTP endpoint must answer
+200 with a valid response or a 4xx with a short reason, never a 500.
+
+A valid response alone cannot show a bug in the skill: any exception inside it becomes relief
+speech. So for a well-typed envelope (one the endpoint's checks accept) the skill must also not
+have logged a failure ("request ... failed", "unreadable request envelope").
 """
 
 import copy
 import json
+import logging
+import os
+import re
+from contextlib import contextmanager
 
 import lambda_function
 import pytest
-from hypothesis import HealthCheck, given, settings
+from ask_sdk_model import RequestEnvelope
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from web_helpers import check_refusal
 
 from skill import envelopes
+from skill.app import create_skill
 from skill.nlu import Understanding
+from webserver import envelope as envelope_checks
 from webserver.app import Settings, create_app
 from webserver.envelope import KNOWN_REQUEST_TYPES
 
+#: FUZZ_EXAMPLES=3000 for a longer hunt than make test's.
 FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
 )
+#: Locales no Alexa sends; each must still be answered (the endpoint refuses the ones that are
+#: not language tags).
+HOSTILE_LOCALES = ("../../x", "", "zz-ZZ", "x" * 5_000, "en_US", "EN-us", "-", "en\x00", "../en")
+#: Hostile locales that find a bug in skill/ (being fixed there): each is tested on its own below,
+#: as a strict xfail, and kept out of the fuzzing until then.
+KNOWN_SKILL_BUGS = {
+    "../../interaction_model/skill": (
+        "skill.content.for_locale makes a path of the locale: this one loads "
+        "interaction_model/skill.json as content; the KeyError escapes even the exception "
+        "handler, so no relief speech (a 500 on the endpoint, if the locale were let through)"
+    ),
+}
+#: A bug in skill/ the fuzzing found in the conversation state: tested on its own below as a
+#: strict xfail, and left out of the failure check (not the valid-reply check) until fixed.
+STATE_BUG = (
+    "skill.state.Conversation.from_attributes accepts stage 'relief' without a known sequence; "
+    "next, repeat, back, yes and resume then raise KeyError in skill.replies (relief speech is "
+    "still given, by the exception handler, but the request fails)"
+)
+SKILL_FAILURE = re.compile(r"request .* failed|unreadable request envelope")
 UTTERANCES = ("my calf is cramping", "next", "repeat", "it's gone", "yes", "no", "stop", "blah")
 STATE_FIELDS = ("stage", "sequence", "step", "escalation", "question", "disclaimer_heard")
 
@@ -68,6 +103,8 @@ def mutated_envelopes(draw) -> dict:
     )
     if draw(st.booleans()):
         event["request"]["type"] = draw(st.sampled_from(sorted(KNOWN_REQUEST_TYPES)))
+    if draw(st.integers(min_value=0, max_value=3)) == 0:
+        event["request"]["locale"] = draw(st.sampled_from(HOSTILE_LOCALES) | st.text(max_size=20))
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         paths = list(_paths(event))
         if not paths:
@@ -84,6 +121,52 @@ def mutated_envelopes(draw) -> dict:
 
 
 events = mutated_envelopes() | json_values
+
+
+class _Failures(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        if SKILL_FAILURE.search(record.getMessage()):
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def skill_failures():
+    """The skill's failure log lines while the block runs (caplog does not fit hypothesis)."""
+    handler = _Failures()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        root.removeHandler(handler)
+
+
+def well_typed(event) -> bool:
+    """What the endpoint's checks accept, with any string as the locale."""
+    if _known_state_bug(event):
+        return False
+    try:
+        envelope_checks.check(event, language_tags=False)
+    except envelope_checks.EnvelopeProblem:
+        return False
+    return True
+
+
+def _known_state_bug(event) -> bool:
+    """Session attributes in the relief stage (see STATE_BUG): kept out of the failure check."""
+    session = event.get("session") if isinstance(event, dict) else None
+    attributes = session.get("attributes") if isinstance(session, dict) else None
+    return isinstance(attributes, dict) and attributes.get("stage") == "relief"
+
+
+def _no_known_bug(event) -> bool:
+    request = event.get("request") if isinstance(event, dict) else None
+    locale = request.get("locale") if isinstance(request, dict) else None
+    return not (isinstance(locale, str) and locale in KNOWN_SKILL_BUGS)
 
 
 def _check_valid_reply(reply: dict, event) -> None:
@@ -103,7 +186,56 @@ def _check_valid_reply(reply: dict, event) -> None:
 @FUZZ
 @given(event=events)
 def test_the_lambda_handler_always_answers_validly(event):
-    _check_valid_reply(lambda_function.lambda_handler(event, None), event)
+    assume(_no_known_bug(event))
+    with skill_failures() as failures:
+        _check_valid_reply(lambda_function.lambda_handler(event, None), event)
+    if well_typed(event):
+        assert failures == [], "the skill failed on a well-typed envelope"
+
+
+@pytest.mark.parametrize(
+    "locale",
+    [
+        pytest.param(locale, marks=pytest.mark.xfail(strict=True, reason=reason))
+        for locale, reason in KNOWN_SKILL_BUGS.items()
+    ],
+)
+def test_the_lambda_handler_answers_a_known_bad_locale(locale):
+    event = envelopes.launch_request(envelopes.Session())
+    event["request"]["locale"] = locale
+    with skill_failures() as failures:
+        _check_valid_reply(lambda_function.lambda_handler(event, None), event)
+    assert failures == []
+
+
+@pytest.mark.xfail(strict=True, reason=STATE_BUG)
+@pytest.mark.parametrize("attributes", [{"stage": "relief"}, {"stage": "relief", "sequence": "x"}])
+def test_the_skill_reads_a_relief_state_without_its_sequence(attributes):
+    session = envelopes.Session()
+    session.attributes, session.new = attributes, False
+    event = envelopes.intent_request(session, Understanding("en-US").understand("next"))
+    with skill_failures() as failures:
+        _check_valid_reply(lambda_function.lambda_handler(event, None), event)
+    assert failures == []
+
+
+@pytest.mark.parametrize("locale", sorted(KNOWN_SKILL_BUGS))
+def test_the_endpoint_refuses_a_known_bad_locale(open_client, locale):
+    event = envelopes.launch_request(envelopes.Session())
+    event["request"]["locale"] = locale
+    reply = open_client.post("/", data=json.dumps(event), content_type="application/json")
+    assert "not a language tag" in check_refusal(reply, 400)
+
+
+_SDK = create_skill().serializer
+
+
+@FUZZ
+@given(event=mutated_envelopes())
+def test_what_the_endpoint_accepts_the_sdk_can_read(event):
+    """The endpoint's check stands in for deserializing: what it accepts, the SDK reads."""
+    assume(well_typed(event))
+    assert _SDK.deserialize(json.dumps(event), RequestEnvelope).request is not None
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +259,11 @@ def _check_http_reply(reply, event) -> None:
 @FUZZ
 @given(event=events)
 def test_the_endpoint_answers_or_refuses_every_envelope(open_client, event):
-    reply = open_client.post("/", data=json.dumps(event), content_type="application/json")
+    with skill_failures() as failures:
+        reply = open_client.post("/", data=json.dumps(event), content_type="application/json")
     _check_http_reply(reply, event)
+    if reply.status_code == 200:
+        assert failures == [], "the skill failed on an envelope the endpoint accepted"
 
 
 @FUZZ

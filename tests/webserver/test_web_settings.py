@@ -1,6 +1,7 @@
 """python -m webserver: flags over environment over production defaults."""
 
-from webserver.__main__ import STORE_PATH_ENV, parse_settings
+from skill.persistence import SqliteAdapter, store_from_environment
+from webserver.__main__ import STORE_PATH_ENV, parse_settings, store_environment
 from webserver.app import Settings
 
 
@@ -34,13 +35,24 @@ def test_flags_win_over_the_environment():
     assert (settings.port, settings.skill_id) == (9000, "amzn1.ask.skill.flag")
 
 
-def test_the_store_path_reaches_the_skills_persistence_through_its_variable():
+def test_the_store_path_is_a_setting_and_the_environment_is_left_alone():
     environ = {STORE_PATH_ENV: "/var/lib/env.sqlite3"}
-    parse_settings(["--store-path", "/var/lib/flag.sqlite3"], environ)
-    assert environ[STORE_PATH_ENV] == "/var/lib/flag.sqlite3"
-    environ = {STORE_PATH_ENV: "/var/lib/env.sqlite3"}
-    parse_settings([], environ)
-    assert environ[STORE_PATH_ENV] == "/var/lib/env.sqlite3"
+    settings = parse_settings(["--store-path", "/var/lib/flag.sqlite3"], environ)
+    assert settings.store_path == "/var/lib/flag.sqlite3"
+    assert environ == {STORE_PATH_ENV: "/var/lib/env.sqlite3"}
+    assert parse_settings([], environ).store_path == "/var/lib/env.sqlite3"
+    assert parse_settings([], environ={}).store_path is None
+
+
+def test_the_store_path_reaches_the_skills_persistence(tmp_path):
+    """What main() does: the flag's file is the SQLite store, without touching os.environ."""
+    path = tmp_path / "flag.sqlite3"
+    environ = {STORE_PATH_ENV: str(tmp_path / "env.sqlite3"), "CRAMP_COACH_STORE": "sqlite"}
+    settings = parse_settings(["--store-path", str(path)], environ)
+    store = store_from_environment(store_environment(settings, environ), default="sqlite")
+    assert isinstance(store, SqliteAdapter)
+    assert str(store.path) == str(path)
+    assert environ[STORE_PATH_ENV] == str(tmp_path / "env.sqlite3")
 
 
 def test_each_check_is_turned_off_only_by_its_own_development_flag():
