@@ -192,6 +192,19 @@ def stop(content: Content, conversation: Conversation) -> Reply:
     )
 
 
+def settle(content: Content, conversation: Conversation) -> None:
+    """As replies.settle, for a list or the routine: a position past its end starts it again."""
+    if conversation.in_advice_list:
+        pages = len(_list_of(content, conversation).pages)
+        first, step = conversation.advice_first, conversation.advice_step
+        if not (0 <= first < pages and 0 <= step < len(_reading_order(pages, first))):
+            conversation.open_advice(conversation.stage)
+    elif conversation.in_routine and not (
+        0 <= conversation.routine_step < len(content.routine.stretches)
+    ):
+        conversation.start_routine()
+
+
 # --- building blocks --------------------------------------------------------------------------
 
 

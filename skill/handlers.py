@@ -75,8 +75,11 @@ class ConversationHandler(AbstractRequestHandler):
     """Base for handlers that answer from the conversation state with one reply function."""
 
     def handle(self, handler_input):
+        content = content_of(handler_input)
         conversation = conversation_of(handler_input)
-        reply = self.reply(content_of(handler_input), conversation, handler_input)
+        replies.settle(content, conversation)
+        advice.settle(content, conversation)
+        reply = self.reply(content, conversation, handler_input)
         return respond(handler_input, conversation, reply)
 
     def reply(self, content, conversation, handler_input) -> Reply:

@@ -29,6 +29,19 @@ class Reply(NamedTuple):
         return not self.reprompt
 
 
+def settle(content: Content, conversation: Conversation) -> None:
+    """Session attributes come back from the device, not from us: a relief position the content
+    does not have (an unknown sequence, a step past the end) starts those steps again, or the
+    general ones, rather than failing."""
+    if not conversation.in_relief:
+        return
+    sequence = content.sequences.get(conversation.sequence)
+    if sequence is None:
+        conversation.start_relief("general")
+    elif not 0 <= conversation.step < len(sequence.steps):
+        conversation.start_relief(conversation.sequence)
+
+
 def launch(content: Content, conversation: Conversation) -> Reply:
     conversation.return_to_start()
     conversation.question = ASKED_CRAMP_NOW

@@ -105,12 +105,15 @@ def test_a_failing_handler_still_gives_the_first_instruction(skill, content, mon
     assert "database on fire" in caplog.text
 
 
-def test_corrupt_session_attributes_still_give_relief(skill, content):
+def test_corrupt_session_attributes_go_on_with_the_general_steps(skill, content, caplog):
     request = request_file("next_during_foot_relief")
     request["session"]["attributes"] = {"stage": "relief", "sequence": "elbow", "step": "two"}
-    response = handle_event(skill, request)
+    with caplog.at_level(logging.ERROR):
+        response = handle_event(skill, request)
     check_response(response)
-    assert said(response).startswith(content.sequences["general"].steps[0].do)
+    assert said(response).startswith(content.sequences["general"].steps[1].do)
+    assert response["sessionAttributes"]["sequence"] == "general"
+    assert caplog.text == ""
 
 
 @pytest.mark.parametrize(
