@@ -19,7 +19,34 @@ RESPONSE_VERSION = "1.0"
 SKILL_ID_REFUSAL = "Skill ID Verification failed"
 
 
-def create_skill(skill_id: str | None = None, persistence_adapter=None) -> CustomSkill:
+class ReliefFirstSkill(CustomSkill):
+    """ask-sdk-core's CustomSkill, whose answer to a readable request is never an exception.
+
+    Its exception handler already gives relief when a handler fails; this covers what fails
+    around the handlers too (the dispatcher, an interceptor, the response). Only a request meant
+    for another skill is still refused, by raising. Every door gets this guarantee: Lambda and the
+    console through ``handle_event``, the web server through flask-ask-sdk's SkillAdapter.
+    """
+
+    def invoke(self, request_envelope, context):
+        try:
+            return super().invoke(request_envelope, context)
+        except AskSdkException as error:
+            if str(error).startswith(SKILL_ID_REFUSAL):
+                raise
+            failure = error
+        except Exception as error:
+            failure = error
+        request = request_envelope.request
+        log.error(
+            "request %s failed past the skill's exception handler",
+            getattr(request, "request_id", None),
+            exc_info=failure,
+        )
+        return relief_anyway_envelope(getattr(request, "locale", None))
+
+
+def create_skill(skill_id: str | None = None, persistence_adapter=None) -> ReliefFirstSkill:
     """Build the skill. With ``skill_id`` set, requests for any other skill are refused.
 
     With a ``persistence_adapter`` (see skill.persistence), the skill remembers a person between
@@ -34,14 +61,14 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Custo
         builder.add_global_request_interceptor(persistence.RecallWhenNeeded(memory))
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
-    return builder.create()
+    return ReliefFirstSkill(skill_configuration=builder.skill_configuration)
 
 
 def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     """Answer one Alexa request given as parsed JSON, the way Lambda hands it over.
 
-    An event the SDK cannot even read, or one whose handling fails past the skill's own exception
-    handler, still gets the first relief instruction back, so a person in a cramp hears what to do
+    An event the SDK cannot even read still gets the first relief instruction back, and so does
+    one whose handling fails (see ReliefFirstSkill): a person in a cramp hears what to do
     whatever went wrong. Only a request for another skill is refused: that error is raised.
     """
     try:
@@ -51,22 +78,7 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     except Exception:
         log.exception("unreadable request envelope")
         return skill.serializer.serialize(relief_anyway_envelope())
-    try:
-        return skill.serializer.serialize(skill.invoke(envelope, context))
-    except AskSdkException as error:
-        if str(error).startswith(SKILL_ID_REFUSAL):
-            raise
-        failure = error
-    except Exception as error:
-        failure = error
-    log.error(
-        "request %s failed past the skill's exception handler",
-        getattr(envelope.request, "request_id", None),
-        exc_info=failure,
-    )
-    return skill.serializer.serialize(
-        relief_anyway_envelope(getattr(envelope.request, "locale", None))
-    )
+    return skill.serializer.serialize(skill.invoke(envelope, context))
 
 
 def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:
