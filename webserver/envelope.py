@@ -6,7 +6,7 @@ Two kinds of check, each giving a short reason for a 400:
   field checks, with the clearest reasons), and the request's ``locale`` as a language tag;
 - every field the SDK's model knows, against the types its deserializer turns them into
   (``readable``). It mirrors ask_sdk_core's DefaultSerializer without building objects, so an
-  envelope that passes can be handed to ``skill.app.handle_event``, which deserializes it once.
+  envelope that passes can be handed to flask-ask-sdk's SkillAdapter, which deserializes it once.
 """
 
 import importlib
