@@ -1,5 +1,5 @@
-"""Cramp Coach as a self-hosted endpoint: a Flask app under waitress, answering through
-skill.app.handle_event, with ask-sdk-webservice-support's request verification.
+"""Cramp Coach as a self-hosted endpoint: flask-ask-sdk's SkillAdapter under waitress, with
+cheap checks in front and a hardened signature verifier.
 
 Importing the package first makes oscrypto importable on OpenSSL 3.0.10+ (see
 ``webserver.oscrypto_compat``), since request verification needs it.

@@ -1,11 +1,13 @@
-"""The Flask app: Alexa requests checked, verified and handed to the skill's safe entry.
+"""The Flask app: the skill behind flask-ask-sdk's SkillAdapter, with clear answers to bad input.
 
-POST / takes Alexa requests; GET /healthz answers load balancers. One view does everything, in
-this order: read the body once, parse it as JSON once, check the envelope's fields and the skill
-id, run the verifiers (timestamp, then signature) on the exact bytes received, then answer with
-``skill.app.handle_event``, the entry every door uses (which also promises relief speech if
-the skill fails inside). Every refusal is a 4xx with a short JSON reason; a 500 means a bug,
-and shows no stack trace.
+POST / takes Alexa requests; GET /healthz answers load balancers. The view first makes the cheap
+checks, in this order: the content type, the size, the body read once (Flask caches it for the
+adapter), UTF-8, one JSON parse, the envelope's fields (``webserver.envelope``, without building
+objects) and the skill id. Then ``SkillAdapter.dispatch_request`` deserializes the envelope (the
+only time it is), runs the verifiers on the exact bytes received (timestamp, then the hardened
+signature check) and calls ``skill.invoke``: the skill is a ``ReliefFirstSkill``, whose answer
+to a readable request is relief speech, never an exception, if the skill fails inside.
+Every refusal is a 4xx with a short JSON reason; a 500 means a bug, and shows no stack trace.
 """
 
 import json
@@ -13,21 +15,22 @@ import logging
 from dataclasses import dataclass
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_model import Request, RequestEnvelope
-from ask_sdk_webservice_support.verifier import (
-    AbstractVerifier,
-    TimestampVerifier,
-    VerificationException,
-)
+from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from flask import Flask, jsonify, request
+from flask_ask_sdk.skill_adapter import (
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
+    InternalServerError,
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
 
-from skill.app import create_skill, handle_event
+from skill.app import create_skill
 from webserver import envelope
 from webserver.verification import AlexaRequestVerifier
 
@@ -62,17 +65,22 @@ def create_app(
     is where the skill remembers people between sessions (skill.persistence), if anywhere."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # The cheap check first: a replayed request is refused before any certificate work.
+    # flask-ask-sdk reads these once, when the SkillAdapter is created: set them first. The
+    # SDK's own RequestVerifier is off; the hardened one is passed in as a custom verifier.
+    # The adapter runs its timestamp verifier (from the config) before the custom ones, so a
+    # replayed request is refused before any certificate work.
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = settings.verify_timestamp
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     verifiers: list[AbstractVerifier] = []
-    if settings.verify_timestamp:
-        verifiers.append(TimestampVerifier())
     if settings.verify_signature:
         verifiers.append(signature_verifier or AlexaRequestVerifier())
     warn_if_unverified(settings)
+    app.logger.addFilter(_not_the_adapters_refusal)
 
-    # The view checks the skill id (of the context and of the session) before anything else
-    # runs, so the skill is built without its own check: one check, where it can say why.
+    # The view checks the skill id (of the context and of the session) before the adapter runs,
+    # so the skill is built without its own check: one check, where it can say why.
     skill = create_skill(persistence_adapter=store)
+    adapter = SkillAdapter(skill=skill, skill_id=settings.skill_id, verifiers=verifiers, app=app)
 
     @app.get("/healthz")
     def healthz():
@@ -80,26 +88,19 @@ def create_app(
 
     @app.post("/")
     def alexa():
-        text, event = _read_json_body()
+        event = _read_json_body()
         try:
-            timestamp = envelope.check(event)
+            envelope.check(event)
         except envelope.EnvelopeProblem as problem:
             raise BadRequest(str(problem)) from None
         if settings.skill_id and envelope.application_ids(event) != {settings.skill_id}:
             raise BadRequest("the request is for another skill")
-        if verifiers:
-            # What the verifiers read of a deserialized envelope (the timestamp verifier: the
-            # request's type and time), without deserializing it: handle_event does that once.
-            seen = RequestEnvelope(
-                request=Request(object_type=event["request"]["type"], timestamp=timestamp)
-            )
-            try:
-                for verifier in verifiers:
-                    verifier.verify(request.headers, text, seen)
-            except VerificationException as refused:
-                reason = refused.args[0] if refused.args else "unknown reason"
-                raise BadRequest(f"request verification failed: {reason}") from None
-        return jsonify(handle_event(skill, event))
+        try:
+            return adapter.dispatch_request()
+        except BadRequest as refused:
+            raise BadRequest(_verification_reason(refused)) from None
+        except InternalServerError:  # the adapter has logged the error with its traceback
+            raise InternalServerError("internal error") from None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -133,12 +134,20 @@ def warn_if_unverified(settings: Settings) -> None:
         )
 
 
-def _read_json_body() -> tuple[str, object]:
-    """The request's body as text and as parsed JSON, or a 4xx saying what is wrong with it."""
+def _not_the_adapters_refusal(record: logging.LogRecord) -> bool:
+    """The adapter logs each refusal as an error with a traceback; http_error logs it in a line."""
+    return record.msg != "Request verification failed"
+
+
+def _read_json_body() -> object:
+    """The request's body parsed as JSON, or a 4xx saying what is wrong with it.
+
+    The body is read with Flask's cache, so the adapter reads the same bytes without reading
+    the stream again."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("the body must be JSON (Content-Type: application/json)")
     try:
-        body = request.get_data(cache=False)
+        body = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise RequestEntityTooLarge(f"the body is over {MAX_BODY_BYTES // 1024} KB") from None
     if not body:
@@ -148,7 +157,7 @@ def _read_json_body() -> tuple[str, object]:
     except UnicodeDecodeError:
         raise BadRequest("the body is not UTF-8") from None
     try:
-        return text, json.loads(text, parse_constant=_not_json)
+        return json.loads(text, parse_constant=_not_json)
     except ValueError:
         raise BadRequest("the body is not valid JSON") from None
     except RecursionError:
@@ -158,3 +167,12 @@ def _read_json_body() -> tuple[str, object]:
 def _not_json(constant: str):
     """NaN and Infinity: Python's json reads them, but they are not JSON."""
     raise ValueError(f"{constant} is not JSON")
+
+
+def _verification_reason(refused: BadRequest) -> str:
+    """The adapter says only "failed verification"; the verifier's own message says why."""
+    cause = refused.__context__
+    if isinstance(cause, VerificationException):
+        reason = cause.args[0] if cause.args else "unknown reason"
+        return f"request verification failed: {reason}"
+    return refused.description or "request verification failed"

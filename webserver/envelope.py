@@ -6,7 +6,7 @@ Two kinds of check, each giving a short reason for a 400:
   field checks, with the clearest reasons), and the request's ``locale`` as a language tag;
 - every field the SDK's model knows, against the types its deserializer turns them into
   (``readable``). It mirrors ask_sdk_core's DefaultSerializer without building objects, so an
-  envelope that passes can be handed to ``skill.app.handle_event``, which deserializes it once.
+  envelope that passes can be handed to flask-ask-sdk's SkillAdapter, which deserializes it once.
 """
 
 import importlib
@@ -43,10 +43,10 @@ def application_ids(event: dict) -> set[str]:
     return ids
 
 
-def check(event: Any, language_tags: bool = True) -> datetime:
+def check(event: Any, language_tags: bool = True) -> None:
     """Raise EnvelopeProblem with a short reason unless ``event`` is a usable envelope.
 
-    Returns the request's timestamp. ``language_tags=False`` lets any string be the locale
+    ``language_tags=False`` lets any string be the locale
     (the tests use it to send hostile locales to the skill itself).
     """
     if not isinstance(event, dict):
@@ -57,7 +57,7 @@ def check(event: Any, language_tags: bool = True) -> datetime:
     if request_type not in KNOWN_REQUEST_TYPES:
         raise EnvelopeProblem("unknown request type")
     _field(request, "requestId", str, where="request")
-    timestamp = _timestamp(_field(request, "timestamp", str, where="request"))
+    _timestamp(_field(request, "timestamp", str, where="request"))
     locale = _field(request, "locale", str, where="request", required=False)
     if language_tags and locale is not None and not LANGUAGE_TAG.fullmatch(locale):
         raise EnvelopeProblem("request.locale is not a language tag")
@@ -71,7 +71,6 @@ def check(event: Any, language_tags: bool = True) -> datetime:
     if request_type == "IntentRequest":
         _intent(_field(request, "intent", dict, where="request"))
     readable(event)
-    return timestamp
 
 
 def readable(event: dict) -> None:

@@ -391,36 +391,70 @@ def test_a_chain_is_downloaded_once_and_validated_on_every_request(authority, al
     assert validated == [alexa_certificate.chain] * 3
 
 
-def test_one_request_is_parsed_once_and_answered_by_handle_event(
-    client, alexa_certificate, monkeypatch
-):
-    """The view hands the parsed event to the skill's safe entry; the SDK deserializes it once."""
+@pytest.fixture
+def dispatched(monkeypatch):
+    """Each request flask-ask-sdk's SkillAdapter dispatches, and each envelope deserialized."""
     from ask_sdk_core.serialize import DefaultSerializer
+    from flask_ask_sdk.skill_adapter import SkillAdapter
 
-    import webserver.app
-
-    events, deserialized = [], []
-    handle_event = webserver.app.handle_event
+    seen = {"dispatches": [], "deserialized": []}
+    dispatch = SkillAdapter.dispatch_request
     deserialize = DefaultSerializer.deserialize
 
-    def spy_handle_event(skill, event, context=None):
-        events.append(event)
-        return handle_event(skill, event, context)
+    def spy_dispatch(self):
+        seen["dispatches"].append(self)
+        return dispatch(self)
 
     def spy_deserialize(self, payload, obj_type):
-        deserialized.append(obj_type)
+        seen["deserialized"].append(obj_type)
         return deserialize(self, payload, obj_type)
 
-    monkeypatch.setattr(webserver.app, "handle_event", spy_handle_event)
+    monkeypatch.setattr(SkillAdapter, "dispatch_request", spy_dispatch)
     monkeypatch.setattr(DefaultSerializer, "deserialize", spy_deserialize)
-    event = launch()
-    reply = post_signed(client, alexa_certificate, event)
+    return seen
+
+
+def test_a_request_is_dispatched_by_the_skill_adapter_and_deserialized_once(
+    client, alexa_certificate, dispatched
+):
+    """The view's checks build no objects: the adapter deserializes the envelope, once."""
+    from ask_sdk_model import RequestEnvelope
+
+    reply = post_signed(client, alexa_certificate, launch())
     assert reply.status_code == 200
-    assert events == [event]
-    assert len(deserialized) == 1
+    check_reply(reply.get_json(), "LaunchRequest")
+    assert len(dispatched["dispatches"]) == 1
+    assert dispatched["deserialized"] == [RequestEnvelope]
 
 
-def test_a_skill_failure_is_relief_speech_from_handle_event(client, alexa_certificate, monkeypatch):
+def test_a_refused_request_never_reaches_the_adapter(client, alexa_certificate, dispatched):
+    event = _with(launch(), "request.locale", "../../etc")
+    assert "not a language tag" in check_refusal(post_signed(client, alexa_certificate, event), 400)
+    assert dispatched == {"dispatches": [], "deserialized": []}
+
+
+def test_the_timestamp_is_checked_before_the_signature(authority, alexa_certificate):
+    """A replay is refused before any certificate work: the signature verifier is not called."""
+    verifier = authority.verifier({CHAIN_URL: alexa_certificate.chain})
+    calls = []
+    verify = verifier.verify
+
+    def counting(*args, **kwargs):
+        calls.append((args, kwargs))
+        return verify(*args, **kwargs)
+
+    verifier.verify = counting
+    client = create_app(Settings(), signature_verifier=verifier).test_client()
+    reply = client.post("/", json=aged(launch(), seconds=10 * 60))  # unsigned, and old
+    assert "Timestamp verification failed" in check_refusal(reply, 400)
+    assert calls == []
+    assert post_signed(client, alexa_certificate, launch()).status_code == 200
+    assert len(calls) == 1
+
+
+def test_a_handler_that_raises_still_gets_relief_speech_through_the_adapter(
+    client, alexa_certificate, dispatched, monkeypatch
+):
     """Whatever fails inside the skill, the person hears the first relief instruction."""
     from skill import handlers
 
@@ -432,3 +466,25 @@ def test_a_skill_failure_is_relief_speech_from_handle_event(client, alexa_certif
     assert reply.status_code == 200
     check_reply(reply.get_json(), "LaunchRequest")
     assert reply.get_json()["response"]["shouldEndSession"] is True
+    assert len(dispatched["dispatches"]) == 1
+
+
+def test_a_failure_past_the_exception_handler_still_gets_relief_speech(
+    client, alexa_certificate, dispatched, monkeypatch
+):
+    """ReliefFirstSkill.invoke, which the adapter calls, never raises for a readable request."""
+    from skill import handlers
+
+    def broken(self, handler_input):
+        raise RuntimeError("a bug in the launch handler")
+
+    def broken_too(self, handler_input, exception):
+        raise RuntimeError("a bug in the exception handler")
+
+    monkeypatch.setattr(handlers.LaunchHandler, "handle", broken)
+    monkeypatch.setattr(handlers.RelieveAnywayExceptionHandler, "handle", broken_too)
+    reply = post_signed(client, alexa_certificate, launch())
+    assert reply.status_code == 200
+    check_reply(reply.get_json(), "LaunchRequest")
+    assert reply.get_json()["response"]["shouldEndSession"] is True
+    assert len(dispatched["dispatches"]) == 1
