@@ -148,6 +148,7 @@ def run_interactive(device: Device) -> None:
         "silent; Ctrl-D or /quit leaves."
     )
     silent_turns = 0
+    last_turn = None
     while True:
         try:
             line = input("You: ").strip()
@@ -158,12 +159,12 @@ def run_interactive(device: Device) -> None:
             break
         if line:
             silent_turns = 0
-            print(describe(device.say(line)))
+            last_turn = device.say(line)
+            print(describe(last_turn))
             continue
         silent_turns += 1
         if device.session and silent_turns == 1:
-            reprompt = device.session.attributes.get("last_reprompt", "")
-            print(f"Alexa: {transcript.to_transcript(reprompt)}")
+            print(f"Alexa: {transcript.to_transcript(last_turn.reprompt)}")
         elif device.session:
             device.end_session("EXCEEDED_MAX_REPROMPTS")
             print("  (session closed)")
