@@ -8,7 +8,7 @@ The artifact holds only what runs on Lambda:
   boto3 (which the Lambda runtime provides, and which the DynamoDB adapter asks for) stays out,
   and from pure-Python wheels only, so the same artifact runs on arm64 Lambda and on the x86-64
   machine whose tests prove it complete;
-- the skill package without the text console's modules, and the Lambda entry;
+- the skill package and the Lambda entry (the text console is a package of its own, left out);
 - the content as JSON, which the content loader prefers: faster to parse, and no PyYAML;
 - bytecode compiled by Python 3.13, the runtime's version. Lambda's code directory is read-only,
   so without it every cold start compiles every module again (see README, "Speed").
@@ -25,8 +25,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_PYTHON_VERSION = "3.13"
-# The text console's modules and SSML read back as text: they never run on Lambda.
-CONSOLE_ONLY = frozenset({"console.py", "nlu.py", "envelopes.py", "transcript.py"})
 
 
 def install_dependencies(python: str, artifacts: Path) -> None:
@@ -58,8 +56,7 @@ def copy_skill(artifacts: Path) -> None:
     target = artifacts / "skill"
     (target / "content").mkdir(parents=True)
     for module in sorted(source.glob("*.py")):
-        if module.name not in CONSOLE_ONLY:
-            shutil.copy2(module, target / module.name)
+        shutil.copy2(module, target / module.name)
     for content in sorted((source / "content").glob("*.yaml")):
         data = yaml.safe_load(content.read_text(encoding="utf-8"))
         json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
