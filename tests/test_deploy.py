@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TEMPLATE = ROOT / "template.yaml"
 TOOL_ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"}
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 OTHER_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 
 # Runs in the artifact's Python: the events come on stdin, one answer (or error) per event.
