@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from skill import envelopes  # noqa: E402  (the repository is put on the path first)
-from skill.console import Device  # noqa: E402
-from skill.nlu import Match  # noqa: E402
+from console import envelopes  # noqa: E402  (the repository is put on the path first)
+from console.nlu import Match  # noqa: E402
+from console.repl import Device  # noqa: E402
 
 # What the Lambda runtime's bootstrap (awslambdaric) has imported before it imports the handler.
 RUNTIME = "import importlib, json, logging, os, sys, time, traceback"

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill
-from skill.console import Device
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = Path(__file__).parent / "requests"

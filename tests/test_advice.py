@@ -5,10 +5,11 @@ import pytest
 from alexa_rules import check_response
 from conftest import request_file
 
-from skill import envelopes, persistence, speech, transcript
+from console import envelopes, transcript
+from console.nlu import Match, SlotMatch, Understanding
+from console.repl import Device
+from skill import persistence, speech
 from skill.app import create_skill, handle_event
-from skill.console import Device
-from skill.nlu import Match, SlotMatch, Understanding
 from skill.state import ROUTINE, START
 
 TURN_SECONDS = 30

@@ -5,8 +5,8 @@ import re
 import pytest
 from alexa_rules import check_response
 
-from skill import transcript
-from skill.nlu import Match, SlotMatch, Understanding
+from console import transcript
+from console.nlu import Match, SlotMatch, Understanding
 
 
 def words(turn) -> str:

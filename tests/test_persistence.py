@@ -18,9 +18,10 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-from skill import content, envelopes, persistence, transcript
+from console import envelopes, transcript
+from console.repl import CONSOLE_USER_ID, Device, main
+from skill import content, persistence
 from skill.app import create_skill, handle_event
-from skill.console import CONSOLE_USER_ID, Device, main
 from skill.state import LAST_VISIT, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent

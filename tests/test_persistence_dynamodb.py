@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from ask_sdk_model import RequestEnvelope
 
-from skill import content, envelopes, persistence, transcript
+from console import envelopes, transcript
+from console.repl import Device
+from skill import content, persistence
 from skill.app import create_skill, handle_event
-from skill.console import Device
 from skill.state import LAST_VISIT, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent

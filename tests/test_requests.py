@@ -9,8 +9,8 @@ from alexa_rules import check_response
 from ask_sdk_core.exceptions import AskSdkException
 from conftest import request_file
 
+from console import transcript
 from skill import content as skill_content
-from skill import transcript
 from skill.app import create_skill, handle_event
 from skill.handlers import RelieveAnywayExceptionHandler
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from alexa_signing import CHAIN_URL, CertificateAuthority
 
-from skill import envelopes
-from skill.nlu import Understanding
+from console import envelopes
+from console.nlu import Understanding
 
 HOST = "127.0.0.1"
 UTTERANCES = ("my calf is cramping", "my foot is cramping", "help", "next", "it's gone")

@@ -10,8 +10,8 @@ from ask_sdk_webservice_support.verifier import VerificationException
 from cryptography import x509
 from web_helpers import aged, body_of, check_refusal, check_reply, launch
 
+from console import transcript
 from skill import content as skill_content
-from skill import transcript
 from webserver import envelope as envelope_checks
 from webserver import verification
 from webserver.app import MAX_BODY_BYTES, Settings, create_app
