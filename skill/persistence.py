@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -37,16 +38,11 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
-from skill.state import ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, Conversation
+from skill.state import Conversation
 
 log = logging.getLogger(__name__)
 
 STORE_KINDS = ("dynamodb", "sqlite", "none")
-# Intents that start or continue relief whatever the stage: a person in a cramp.
-RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent")
-
-# Intents whose request never reads the record: "forget me" deletes it instead (one store call).
-NO_READ_INTENTS = ("DeleteDataIntent",)
 
 # A person is waiting on every request, and Alexa gives up after about 8 s (the Lambda timeout is
 # 7 s). The store gets at most STORE_BUDGET_SECONDS of any one request, whatever it does: each
@@ -270,22 +266,35 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
 
     A request answered with a relief step is never kept waiting on the store: the record is read
     at the session's first request that is not one (launch, "it's gone", advice, the session's
-    end), which is also the first that can use what is remembered. Notes for KeepWhatChanged,
-    in the request's attributes, whether this request is a relief step and how long the read took.
+    end), which is also the first that can use what is remembered. Which requests those are, the
+    handlers say (``answers_with_relief``, skill/handlers.py); the intents of ``no_read_intents``
+    ("forget me") never read. Notes for KeepWhatChanged, in the request's attributes, whether
+    this request is a relief step and how long the read took.
     """
 
-    def __init__(self, memory: Forgiving):
+    def __init__(
+        self,
+        memory: Forgiving,
+        answers_with_relief: Callable[[HandlerInput, Conversation], bool],
+        no_read_intents: tuple[str, ...],
+    ):
         self.memory = memory
+        self.answers_with_relief = answers_with_relief
+        self.no_read_intents = no_read_intents
 
     def process(self, handler_input: HandlerInput) -> None:
         if handler_input.request_envelope.session is None:
             return
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
-        relief = answered_with_relief(handler_input, conversation)
+        relief = self.answers_with_relief(handler_input, conversation)
         notes = handler_input.attributes_manager.request_attributes
         notes[RELIEF_TURN] = relief
-        if not conversation.memory_unread or relief or _is_intent(handler_input, NO_READ_INTENTS):
+        if (
+            not conversation.memory_unread
+            or relief
+            or _is_intent(handler_input, self.no_read_intents)
+        ):
             return
         started = clock()
         record = self.memory.get_attributes(handler_input.request_envelope)
@@ -302,23 +311,6 @@ def _is_intent(handler_input: HandlerInput, names: tuple[str, ...]) -> bool:
         is_request_type("IntentRequest")(handler_input)
         and handler_input.request_envelope.request.intent.name in names
     )
-
-
-def answered_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
-    """Whether this request gets a relief step (see skill/handlers.py) rather than anything else."""
-    if not is_request_type("IntentRequest")(handler_input):
-        return False
-    intent = handler_input.request_envelope.request.intent.name
-    if intent in RELIEF_INTENTS:
-        return True
-    if intent == "AMAZON.YesIntent" and conversation.question == ASKED_CRAMP_NOW:
-        return True  # "are you having a cramp now?" "yes": the relief steps start
-    if not conversation.in_relief:
-        return False
-    ends_relief = intent == "CrampGoneIntent" or (
-        intent == "AMAZON.YesIntent" and conversation.question == ASKED_IS_IT_GONE
-    )
-    return not ends_relief
 
 
 class KeepWhatChanged(AbstractResponseInterceptor):

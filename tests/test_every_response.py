@@ -14,8 +14,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill import envelopes
 from skill.app import create_skill, handle_event
+from skill.handlers import RELIEF_INTENTS
 from skill.nlu import Match, SlotMatch
-from skill.persistence import RELIEF_INTENTS
 from skill.state import ADVICE_LISTS, FINISHED_RELIEF, LAST_VISIT, RELIEF, ROUTINE, START
 
 MAX_TURNS = 30
