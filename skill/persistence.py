@@ -73,12 +73,23 @@ def default_sqlite_path() -> str:
     return os.path.join(state_home, "cramp-coach", "memory.sqlite3")
 
 
+class NoUserId(PersistenceException):
+    """The request names nobody: nothing is read, kept or deleted for it."""
+
+
 def user_key(request_envelope) -> str:
-    """The person's Alexa user id, the key of their record (as the DynamoDB adapter's default)."""
+    """The person's Alexa user id, the key of their record (as the DynamoDB adapter's default).
+
+    Raises NoUserId when the request carries none (or an empty one): a record must never be kept
+    for nobody in particular, where every request without an id would find it, and no deletion.
+    """
     try:
-        return request_envelope.context.system.user.user_id
+        user_id = request_envelope.context.system.user.user_id
     except AttributeError:
-        raise PersistenceException("the request carries no user id") from None
+        user_id = None
+    if not isinstance(user_id, str) or not user_id:
+        raise NoUserId("the request carries no user id")
+    return user_id
 
 
 class SqliteAdapter(AbstractPersistenceAdapter):
@@ -124,7 +135,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
                     if not self._table_ready:
                         connection.execute(
                             "CREATE TABLE IF NOT EXISTS people"
-                            " (id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
+                            " (id TEXT PRIMARY KEY NOT NULL, attributes TEXT NOT NULL)"
                         )
                     row = connection.execute(statement, parameters).fetchone()
             finally:
@@ -210,11 +221,11 @@ class Forgiving(AbstractPersistenceAdapter):
 
     Reading and writing are background work for a nicer next session: when they fail (a missing
     table, throttling, a timeout, a locked or unwritable file, a stored record that is not a
-    mapping), the failure is logged and reported as a result, None or False, so the interceptors
-    leave the store alone for the rest of the session and never write over a record they could
-    not read. Deleting is what the person
-    asked for, so a failed delete is logged and raised as PersistenceException: the handler then
-    tells them it did not work, rather than pretend it did.
+    mapping, a request with no user id), the failure is logged and reported as a result, None or
+    False, so the interceptors leave the store alone for the rest of the session and never write
+    over a record they could not read. Deleting is what the person asked for, so a failed delete
+    (a request with no user id included: nothing was deleted) is logged and raised as
+    PersistenceException: the handler then tells them it did not work, rather than pretend it did.
     """
 
     def __init__(self, store: AbstractPersistenceAdapter):
@@ -223,6 +234,9 @@ class Forgiving(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope) -> dict | None:
         try:
             record = _plain(self.store.get_attributes(request_envelope))
+        except NoUserId:
+            log.warning("the request carries no user id; nothing recalled or kept")
+            return None
         except Exception:
             log.warning("could not read the stored record; nothing recalled", exc_info=True)
             return None
@@ -245,6 +259,9 @@ class Forgiving(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope) -> None:
         try:
             self.store.delete_attributes(request_envelope)
+        except NoUserId as error:
+            log.warning("the request carries no user id; nothing deleted")
+            raise PersistenceException("the request carries no user id") from error
         except Exception as error:
             log.error("could not delete the stored record", exc_info=True)
             raise PersistenceException("the stored record could not be deleted") from error
