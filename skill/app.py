@@ -11,7 +11,13 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill import persistence, replies
-from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler, relief_content
+from skill.handlers import (
+    REQUEST_HANDLERS,
+    DeleteDataHandler,
+    RelieveAnywayExceptionHandler,
+    answers_with_relief,
+    relief_content,
+)
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
@@ -58,7 +64,9 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
-        builder.add_global_request_interceptor(persistence.RecallWhenNeeded(memory))
+        builder.add_global_request_interceptor(
+            persistence.RecallWhenNeeded(memory, answers_with_relief, DeleteDataHandler.intents)
+        )
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return ReliefFirstSkill(skill_configuration=builder.skill_configuration)

@@ -85,6 +85,12 @@ class ConversationHandler(AbstractRequestHandler):
     def reply(self, content, conversation, handler_input) -> Reply:
         raise NotImplementedError
 
+    def answers_with_relief(self, conversation: Conversation) -> bool:
+        """Whether this request gets a relief step, so that the store is never waited on
+        (skill/persistence.py). Inside the relief steps every request does, unless its handler
+        says otherwise; outside them, only a ReliefHandler's."""
+        return conversation.in_relief
+
 
 class IntentHandler(ConversationHandler):
     """A handler for the intents named in ``intents``."""
@@ -99,11 +105,24 @@ class LaunchHandler(ConversationHandler):
     def can_handle(self, handler_input):
         return is_request_type("LaunchRequest")(handler_input)
 
+    def answers_with_relief(self, conversation):
+        return False  # a launch starts a new session
+
     def reply(self, content, conversation, handler_input):
         return replies.launch(content, conversation)
 
 
-class CrampNowHandler(IntentHandler):
+class ReliefHandler(IntentHandler):
+    """Intents that start or continue the relief steps whatever the stage: a person in a cramp.
+
+    A new relief intent is a subclass of this and is then known everywhere it matters (the store
+    never runs on it: RELIEF_INTENTS, skill/persistence.py)."""
+
+    def answers_with_relief(self, conversation):
+        return True
+
+
+class CrampNowHandler(ReliefHandler):
     intents = ("CrampNowIntent",)
 
     def reply(self, content, conversation, handler_input):
@@ -118,8 +137,11 @@ class CrampGoneHandler(IntentHandler):
     def reply(self, content, conversation, handler_input):
         return replies.gone(content, conversation)
 
+    def answers_with_relief(self, conversation):
+        return False  # the relief steps end here
 
-class CrampPersistsHandler(IntentHandler):
+
+class CrampPersistsHandler(ReliefHandler):
     """ "It still hurts": escalate during relief; otherwise a cramp is on, or back: the steps
     for the body part it was in, when there was one."""
 
@@ -223,6 +245,11 @@ class YesHandler(IntentHandler):
         if conversation.in_routine:
             return advice.next_stretch(content, conversation)
         return replies.nothing_asked(content, conversation)
+
+    def answers_with_relief(self, conversation):
+        if conversation.question == ASKED_CRAMP_NOW:
+            return True  # "are you having a cramp now?" "yes": the relief steps start
+        return conversation.in_relief and conversation.question != ASKED_IS_IT_GONE
 
 
 class NoHandler(IntentHandler):
@@ -442,3 +469,22 @@ REQUEST_HANDLERS = (
     UnspokenRequestHandler(),
     FallbackHandler(),
 )
+
+# The intents whose answer is a relief step whatever the stage.
+RELIEF_INTENTS = tuple(
+    intent
+    for handler in REQUEST_HANDLERS
+    if isinstance(handler, ReliefHandler)
+    for intent in handler.intents
+)
+
+
+def answers_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
+    """Whether the handler the SDK will pick for this request (the first in REQUEST_HANDLERS that
+    can handle it) answers it with a relief step."""
+    for handler in REQUEST_HANDLERS:
+        if handler.can_handle(handler_input):
+            return isinstance(handler, ConversationHandler) and handler.answers_with_relief(
+                conversation
+            )
+    return False

@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -37,16 +38,11 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
-from skill.state import ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, Conversation
+from skill.state import Conversation
 
 log = logging.getLogger(__name__)
 
 STORE_KINDS = ("dynamodb", "sqlite", "none")
-# Intents that start or continue relief whatever the stage: a person in a cramp.
-RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent")
-
-# Intents whose request never reads the record: "forget me" deletes it instead (one store call).
-NO_READ_INTENTS = ("DeleteDataIntent",)
 
 # A person is waiting on every request, and Alexa gives up after about 8 s (the Lambda timeout is
 # 7 s). The store gets at most STORE_BUDGET_SECONDS of any one request, whatever it does: each
@@ -77,12 +73,23 @@ def default_sqlite_path() -> str:
     return os.path.join(state_home, "cramp-coach", "memory.sqlite3")
 
 
+class NoUserId(PersistenceException):
+    """The request names nobody: nothing is read, kept or deleted for it."""
+
+
 def user_key(request_envelope) -> str:
-    """The person's Alexa user id, the key of their record (as the DynamoDB adapter's default)."""
+    """The person's Alexa user id, the key of their record (as the DynamoDB adapter's default).
+
+    Raises NoUserId when the request carries none (or an empty one): a record must never be kept
+    for nobody in particular, where every request without an id would find it, and no deletion.
+    """
     try:
-        return request_envelope.context.system.user.user_id
+        user_id = request_envelope.context.system.user.user_id
     except AttributeError:
-        raise PersistenceException("the request carries no user id") from None
+        user_id = None
+    if not isinstance(user_id, str) or not user_id:
+        raise NoUserId("the request carries no user id")
+    return user_id
 
 
 class SqliteAdapter(AbstractPersistenceAdapter):
@@ -128,7 +135,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
                     if not self._table_ready:
                         connection.execute(
                             "CREATE TABLE IF NOT EXISTS people"
-                            " (id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
+                            " (id TEXT PRIMARY KEY NOT NULL, attributes TEXT NOT NULL)"
                         )
                     row = connection.execute(statement, parameters).fetchone()
             finally:
@@ -214,11 +221,11 @@ class Forgiving(AbstractPersistenceAdapter):
 
     Reading and writing are background work for a nicer next session: when they fail (a missing
     table, throttling, a timeout, a locked or unwritable file, a stored record that is not a
-    mapping), the failure is logged and reported as a result, None or False, so the interceptors
-    leave the store alone for the rest of the session and never write over a record they could
-    not read. Deleting is what the person
-    asked for, so a failed delete is logged and raised as PersistenceException: the handler then
-    tells them it did not work, rather than pretend it did.
+    mapping, a request with no user id), the failure is logged and reported as a result, None or
+    False, so the interceptors leave the store alone for the rest of the session and never write
+    over a record they could not read. Deleting is what the person asked for, so a failed delete
+    (a request with no user id included: nothing was deleted) is logged and raised as
+    PersistenceException: the handler then tells them it did not work, rather than pretend it did.
     """
 
     def __init__(self, store: AbstractPersistenceAdapter):
@@ -227,6 +234,9 @@ class Forgiving(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope) -> dict | None:
         try:
             record = _plain(self.store.get_attributes(request_envelope))
+        except NoUserId:
+            log.warning("the request carries no user id; nothing recalled or kept")
+            return None
         except Exception:
             log.warning("could not read the stored record; nothing recalled", exc_info=True)
             return None
@@ -249,6 +259,9 @@ class Forgiving(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope) -> None:
         try:
             self.store.delete_attributes(request_envelope)
+        except NoUserId as error:
+            log.warning("the request carries no user id; nothing deleted")
+            raise PersistenceException("the request carries no user id") from error
         except Exception as error:
             log.error("could not delete the stored record", exc_info=True)
             raise PersistenceException("the stored record could not be deleted") from error
@@ -270,22 +283,35 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
 
     A request answered with a relief step is never kept waiting on the store: the record is read
     at the session's first request that is not one (launch, "it's gone", advice, the session's
-    end), which is also the first that can use what is remembered. Notes for KeepWhatChanged,
-    in the request's attributes, whether this request is a relief step and how long the read took.
+    end), which is also the first that can use what is remembered. Which requests those are, the
+    handlers say (``answers_with_relief``, skill/handlers.py); the intents of ``no_read_intents``
+    ("forget me") never read. Notes for KeepWhatChanged, in the request's attributes, whether
+    this request is a relief step and how long the read took.
     """
 
-    def __init__(self, memory: Forgiving):
+    def __init__(
+        self,
+        memory: Forgiving,
+        answers_with_relief: Callable[[HandlerInput, Conversation], bool],
+        no_read_intents: tuple[str, ...],
+    ):
         self.memory = memory
+        self.answers_with_relief = answers_with_relief
+        self.no_read_intents = no_read_intents
 
     def process(self, handler_input: HandlerInput) -> None:
         if handler_input.request_envelope.session is None:
             return
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
-        relief = answered_with_relief(handler_input, conversation)
+        relief = self.answers_with_relief(handler_input, conversation)
         notes = handler_input.attributes_manager.request_attributes
         notes[RELIEF_TURN] = relief
-        if not conversation.memory_unread or relief or _is_intent(handler_input, NO_READ_INTENTS):
+        if (
+            not conversation.memory_unread
+            or relief
+            or _is_intent(handler_input, self.no_read_intents)
+        ):
             return
         started = clock()
         record = self.memory.get_attributes(handler_input.request_envelope)
@@ -302,23 +328,6 @@ def _is_intent(handler_input: HandlerInput, names: tuple[str, ...]) -> bool:
         is_request_type("IntentRequest")(handler_input)
         and handler_input.request_envelope.request.intent.name in names
     )
-
-
-def answered_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
-    """Whether this request gets a relief step (see skill/handlers.py) rather than anything else."""
-    if not is_request_type("IntentRequest")(handler_input):
-        return False
-    intent = handler_input.request_envelope.request.intent.name
-    if intent in RELIEF_INTENTS:
-        return True
-    if intent == "AMAZON.YesIntent" and conversation.question == ASKED_CRAMP_NOW:
-        return True  # "are you having a cramp now?" "yes": the relief steps start
-    if not conversation.in_relief:
-        return False
-    ends_relief = intent == "CrampGoneIntent" or (
-        intent == "AMAZON.YesIntent" and conversation.question == ASKED_IS_IT_GONE
-    )
-    return not ends_relief
 
 
 class KeepWhatChanged(AbstractResponseInterceptor):

@@ -190,6 +190,58 @@ def test_forget_me_without_a_store_has_nothing_to_delete():
     assert said(device.say("forget me")) == TEXT.phrase("forgotten")
 
 
+def without_user_id(shape: str):
+    """Turns a request into one that names no user, in one of the ways that can happen."""
+
+    def strip(request: dict) -> dict:
+        holders = [request["context"]["System"], request.get("session") or {}]
+        for holder in holders:
+            if shape == "no user":
+                holder.pop("user", None)
+            else:
+                holder["user"] = {"userId": None if shape == "null id" else ""}
+        return request
+
+    return strip
+
+
+class Nameless(Device):
+    """A device whose every request names no user."""
+
+    def __init__(self, skill, shape: str):
+        super().__init__(skill)
+        self.strip = without_user_id(shape)
+
+    def _send(self, said, request):
+        return super()._send(said, self.strip(request))
+
+
+@pytest.mark.parametrize("shape", ["null id", "empty id", "no user"])
+def test_nobody_is_remembered_without_a_user_id(tmp_path, shape, caplog):
+    path = tmp_path / "memory.sqlite3"
+    store = persistence.SqliteAdapter(path)
+    someone = new_user_id()
+    hears_disclaimer(person(store, someone))
+    for _ in range(2):
+        device = Nameless(create_skill(persistence_adapter=store), shape)
+        with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+            assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+            assert DISCLAIMER in said(device.say("it's gone"))  # nothing recalled, nor kept
+            device.say("no")
+    assert "no user id" in caplog.text
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT id FROM people").fetchall() == [(someone,)]
+    turn = Nameless(create_skill(persistence_adapter=store), shape).say("forget me")
+    assert said(turn) == TEXT.phrase("forget_failed")  # nothing was deleted, and it says so
+    assert store.get_attributes(key(someone))["disclaimer_heard"] is True
+    response = handle_event(
+        create_skill(persistence_adapter=store),
+        without_user_id(shape)(envelopes.skill_disabled_event(someone)),
+    )
+    assert "outputSpeech" not in response.get("response", {})
+    assert store.get_attributes(key(someone))["disclaimer_heard"] is True
+
+
 def test_disabling_the_skill_deletes_the_record(store):
     user_id, other = new_user_id(), new_user_id()
     hears_disclaimer(person(store, user_id))
