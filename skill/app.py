@@ -11,7 +11,16 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill import persistence, replies
-from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler, relief_content
+from skill.handlers import (
+    REQUEST_HANDLERS,
+    CanFulfillHandler,
+    CannotFulfillExceptionHandler,
+    RelieveAnywayExceptionHandler,
+    cannot_fulfill,
+    is_can_fulfill,
+    log_can_fulfill_failure,
+    relief_content,
+)
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
@@ -38,6 +47,9 @@ class ReliefFirstSkill(CustomSkill):
         except Exception as error:
             failure = error
         request = request_envelope.request
+        if is_can_fulfill(request):
+            log_can_fulfill_failure(request, failure)
+            return cannot_fulfill_envelope()
         log.error(
             "request %s failed past the skill's exception handler",
             getattr(request, "request_id", None),
@@ -55,11 +67,14 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
     builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
+    # First: UnspokenRequestHandler would take this request type too, with an empty answer.
+    builder.add_request_handler(CanFulfillHandler())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
         builder.add_global_request_interceptor(persistence.RecallWhenNeeded(memory))
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
+    builder.add_exception_handler(CannotFulfillExceptionHandler())
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return ReliefFirstSkill(skill_configuration=builder.skill_configuration)
 
@@ -77,8 +92,20 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
             raise ValueError("the event has no request")
     except Exception:
         log.exception("unreadable request envelope")
+        if _request_type(event) == "CanFulfillIntentRequest":
+            return skill.serializer.serialize(cannot_fulfill_envelope())
         return skill.serializer.serialize(relief_anyway_envelope())
     return skill.serializer.serialize(skill.invoke(envelope, context))
+
+
+def _request_type(event) -> object:
+    request = event.get("request") if isinstance(event, dict) else None
+    return request.get("type") if isinstance(request, dict) else None
+
+
+def cannot_fulfill_envelope() -> ResponseEnvelope:
+    """A complete answer to a CanFulfillIntentRequest that failed: NO, with nothing said."""
+    return ResponseEnvelope(version=RESPONSE_VERSION, response=cannot_fulfill())
 
 
 def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:
