@@ -13,9 +13,14 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 from skill import persistence, replies
 from skill.handlers import (
     REQUEST_HANDLERS,
+    CanFulfillHandler,
+    CannotFulfillExceptionHandler,
     DeleteDataHandler,
     RelieveAnywayExceptionHandler,
     answers_with_relief,
+    cannot_fulfill,
+    is_can_fulfill,
+    log_can_fulfill_failure,
     relief_content,
 )
 
@@ -44,6 +49,9 @@ class ReliefFirstSkill(CustomSkill):
         except Exception as error:
             failure = error
         request = request_envelope.request
+        if is_can_fulfill(request):
+            log_can_fulfill_failure(request, failure)
+            return cannot_fulfill_envelope()
         log.error(
             "request %s failed past the skill's exception handler",
             getattr(request, "request_id", None),
@@ -61,6 +69,8 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
     builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
+    # First: UnspokenRequestHandler would take this request type too, with an empty answer.
+    builder.add_request_handler(CanFulfillHandler())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
@@ -68,6 +78,7 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
             persistence.RecallWhenNeeded(memory, answers_with_relief, DeleteDataHandler.intents)
         )
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
+    builder.add_exception_handler(CannotFulfillExceptionHandler())
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return ReliefFirstSkill(skill_configuration=builder.skill_configuration)
 
@@ -85,8 +96,20 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
             raise ValueError("the event has no request")
     except Exception:
         log.exception("unreadable request envelope")
+        if _request_type(event) == "CanFulfillIntentRequest":
+            return skill.serializer.serialize(cannot_fulfill_envelope())
         return skill.serializer.serialize(relief_anyway_envelope())
     return skill.serializer.serialize(skill.invoke(envelope, context))
+
+
+def _request_type(event) -> object:
+    request = event.get("request") if isinstance(event, dict) else None
+    return request.get("type") if isinstance(request, dict) else None
+
+
+def cannot_fulfill_envelope() -> ResponseEnvelope:
+    """A complete answer to a CanFulfillIntentRequest that failed: NO, with nothing said."""
+    return ResponseEnvelope(version=RESPONSE_VERSION, response=cannot_fulfill())
 
 
 def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:

@@ -1,6 +1,7 @@
 """ASK SDK handlers, one per request kind. Each reads the state, picks a reply, and answers."""
 
 import logging
+import traceback
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
@@ -9,6 +10,13 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale, get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.canfulfill import (
+    CanFulfillIntent,
+    CanFulfillIntentValues,
+    CanFulfillSlot,
+    CanFulfillSlotValues,
+    CanUnderstandSlotValues,
+)
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
@@ -48,7 +56,11 @@ def respond(handler_input: HandlerInput, conversation: Conversation, reply: Repl
 
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     """The entity-resolution id of a slot, as Alexa matched it; None when unfilled or no match."""
-    slot = get_slot(handler_input, slot_name)
+    return matched_id(get_slot(handler_input, slot_name))
+
+
+def matched_id(slot) -> str | None:
+    """The id entity resolution matched a slot's value to: one of the slot type's values."""
     if slot is None or slot.resolutions is None:
         return None
     for authority in slot.resolutions.resolutions_per_authority or []:
@@ -354,6 +366,114 @@ class DeleteDataHandler(IntentHandler):
         if persistence.forget(handler_input):
             return replies.forgotten(content)
         return replies.not_forgotten(content)
+
+
+class CanFulfillHandler(AbstractRequestHandler):
+    """Alexa asking, before it routes a request said without the skill's name, whether the skill
+    would take it. Nothing else happens: no speech, no card, no store, no log line.
+
+    YES only for what a person can start with, with no conversation behind it: a cramp (in a body
+    part of ours, or none named) and the longer advice, the intents of ``STANDALONE``. NO for:
+
+    - next, back, repeat, start over, yes, no, more, pause, resume, and "it's gone", "it's
+      easing", "it still hurts": they answer a conversation, and a request routed without the
+      name has none (without one the skill can only say there is nothing to go on with);
+    - help, stop, cancel, home and fallback: said without a name, they are meant for Alexa;
+    - "call an ambulance": the skill cannot call, so it must never be picked as if it could;
+    - "forget me": said without a name, it is no request to delete this skill's record;
+    - an intent the skill does not know.
+
+    A slot value is judged as the intent's handler will judge it, by entity resolution against
+    the interaction model's values and synonyms: matched, it is understood and fulfilled; not
+    matched ("my elbow is cramping"), neither, and the intent is NO. When Alexa sent no
+    resolution to go by, the value may or may not be ours: understood MAYBE, intent MAYBE.
+    """
+
+    STANDALONE = (
+        CrampNowHandler,
+        PreventionHandler,
+        CausesHandler,
+        SeeDoctorHandler,
+        StretchRoutineHandler,
+        TipHandler,
+    )
+
+    def __init__(self):
+        self.standalone_intents = frozenset(
+            name for handler in self.STANDALONE for name in handler.intents
+        )
+
+    def can_handle(self, handler_input):
+        return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+    def handle(self, handler_input):
+        intent = handler_input.request_envelope.request.intent
+        if intent is None or intent.name not in self.standalone_intents:
+            answer = CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO)
+        else:
+            answer = can_fulfill(intent.slots or {})
+        return handler_input.response_builder.set_can_fulfill_intent(answer).response
+
+
+def can_fulfill(slots: dict) -> CanFulfillIntent:
+    """The answer for an intent the skill takes on its own: as sure as its least sure slot."""
+    answers = {name: slot_answer(slot) for name, slot in slots.items() if slot.value}
+    understood = [answer.can_understand for answer in answers.values()]
+    if CanUnderstandSlotValues.NO in understood:
+        verdict = CanFulfillIntentValues.NO
+    elif CanUnderstandSlotValues.MAYBE in understood:
+        verdict = CanFulfillIntentValues.MAYBE
+    else:
+        verdict = CanFulfillIntentValues.YES
+    return CanFulfillIntent(can_fulfill=verdict, slots=answers or None)
+
+
+def slot_answer(slot) -> CanFulfillSlot:
+    """YES for a value entity resolution matched to one of ours, NO for one it matched to none,
+    MAYBE (and not fulfilled) when Alexa sent no resolution to go by."""
+    if matched_id(slot) is not None:
+        return CanFulfillSlot(CanUnderstandSlotValues.YES, CanFulfillSlotValues.YES)
+    authorities = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    if any(a.status.code == StatusCode.ER_SUCCESS_NO_MATCH for a in authorities or []):
+        return CanFulfillSlot(CanUnderstandSlotValues.NO, CanFulfillSlotValues.NO)
+    return CanFulfillSlot(CanUnderstandSlotValues.MAYBE, CanFulfillSlotValues.NO)
+
+
+def cannot_fulfill() -> Response:
+    """The answer to a CanFulfillIntentRequest when anything went wrong: NO, and nothing said.
+
+    Relief speech, the answer to every other failure, is no valid answer to this question, and
+    nobody is in a cramp yet: Alexa routes the request elsewhere, or asks again.
+    """
+    return Response(can_fulfill_intent=CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
+
+
+def is_can_fulfill(request) -> bool:
+    return getattr(request, "object_type", None) == "CanFulfillIntentRequest"
+
+
+def log_can_fulfill_failure(request, exception: BaseException) -> None:
+    """The request id, the kind of failure and where: not its message, which may carry what
+    the person said (a symptom is health information)."""
+    frames = traceback.extract_tb(exception.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    log.error(
+        "can-fulfill request %s failed with %s at %s; answered NO",
+        getattr(request, "request_id", None),
+        type(exception).__name__,
+        where,
+    )
+
+
+class CannotFulfillExceptionHandler(AbstractExceptionHandler):
+    """Any failure while answering a CanFulfillIntentRequest: NO, never relief speech."""
+
+    def can_handle(self, handler_input, exception):
+        return is_can_fulfill(handler_input.request_envelope.request)
+
+    def handle(self, handler_input, exception):
+        log_can_fulfill_failure(handler_input.request_envelope.request, exception)
+        return cannot_fulfill()
 
 
 class SkillDisabledHandler(AbstractRequestHandler):

@@ -300,7 +300,7 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
         self.no_read_intents = no_read_intents
 
     def process(self, handler_input: HandlerInput) -> None:
-        if handler_input.request_envelope.session is None:
+        if handler_input.request_envelope.session is None or _only_asks(handler_input):
             return
         attributes = handler_input.attributes_manager.session_attributes
         conversation = Conversation.from_attributes(attributes)
@@ -323,6 +323,12 @@ class RecallWhenNeeded(AbstractRequestInterceptor):
         conversation.save_to(attributes)
 
 
+def _only_asks(handler_input: HandlerInput) -> bool:
+    """A CanFulfillIntentRequest: Alexa asking whether the skill would take a request. Its
+    answer may have no side effects, and its user id may be missing: never touch the store."""
+    return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+
 def _is_intent(handler_input: HandlerInput, names: tuple[str, ...]) -> bool:
     return (
         is_request_type("IntentRequest")(handler_input)
@@ -343,7 +349,7 @@ class KeepWhatChanged(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response) -> None:
         envelope = handler_input.request_envelope
-        if envelope.session is None:
+        if envelope.session is None or _only_asks(handler_input):
             return
         ending = is_request_type("SessionEndedRequest")(handler_input) or bool(
             response is not None and response.should_end_session

@@ -68,7 +68,7 @@ def check(event: Any, language_tags: bool = True) -> None:
     session = _field(event, "session", dict, required=required)
     if session is not None:
         _session(session)
-    if request_type == "IntentRequest":
+    if request_type in ("IntentRequest", "CanFulfillIntentRequest"):
         _intent(_field(request, "intent", dict, where="request"))
     readable(event)
 
