@@ -1,6 +1,9 @@
-"""Name-free ingress points: the phrases each English model offers Alexa for reaching the skill
-without its name, checked against Amazon's rules for the _nameFreeInteraction container."""
+"""Reaching the skill without its name: the ingress points each English model offers Alexa,
+checked against Amazon's rules for the _nameFreeInteraction container, and what a person routed in
+that way hears first."""
 
+import copy
+import html
 import json
 import re
 from collections import Counter
@@ -8,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "interaction_model"
+from skill import content as skill_content
+from skill.app import create_skill, handle_event
+from skill.persistence import SqliteAdapter
+
+TESTS = Path(__file__).resolve().parent
+PACKAGE = TESTS.parent / "interaction_model"
 MODEL_FILES = sorted((PACKAGE / "interactionModels" / "custom").glob("en-*.json"))
 # The intents a person can be routed straight into (issue 14).
 INGRESS_INTENTS = {"CrampNowIntent", "PreventionIntent", "SeeDoctorIntent", "StretchRoutineIntent"}
@@ -138,3 +146,42 @@ def test_the_check_for_copies_would_see_one():
     pattern = sample_pattern(intent, "my {bodyPart} is cramping", {"BODY_PART": ["foot", "calf"]})
     assert pattern.fullmatch(normalize("My foot is cramping."))
     assert not pattern.fullmatch(normalize("my elbow is cramping"))
+
+
+# --- Routed in without the name: the first words ----------------------------------------------
+
+
+def request_file(name: str) -> dict:
+    return json.loads((TESTS / "requests" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def spoken(ssml: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", ssml)).split())
+
+
+@pytest.mark.parametrize(
+    ("cramp", "sequence"), [("cramp_calf_one_shot", "calf"), ("cramp_without_slot", "general")]
+)
+def test_a_first_ever_visitor_routed_in_hears_what_to_do_first(tmp_path, cramp, sequence):
+    """Alexa asks (CanFulfillIntentRequest), then sends the cramp in a new session, for someone
+    the skill has never met: the first step comes first, the disclaimer is on the card."""
+    text = skill_content.load("en")
+    store = tmp_path / "memory.sqlite3"
+    skill = create_skill(persistence_adapter=SqliteAdapter(store))
+    question = request_file("can_fulfill_cramp_calf")
+    question["request"]["intent"] = copy.deepcopy(request_file(cramp)["request"]["intent"])
+    assert handle_event(skill, question)["response"]["canFulfillIntent"]["canFulfill"] == "YES"
+
+    event = request_file(cramp)
+    assert event["session"]["new"] is True
+    response = handle_event(skill, event)["response"]
+    first = text.sequences[sequence].steps[0].do
+    said = spoken(response["outputSpeech"]["ssml"])
+    assert said.startswith(f"{text.phrase('first_step_opener')} {first}")
+    assert text.phrase("disclaimer") not in said
+    assert response["shouldEndSession"] is False
+    card = response["card"]
+    assert card["title"] == text.relief_text("card_title", area=text.sequences[sequence].area)
+    assert first in card["content"]
+    assert card["content"].endswith(text.relief_text("card_disclaimer"))
+    assert not store.exists(), "a person in a cramp never waits on the store"
