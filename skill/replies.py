@@ -54,7 +54,7 @@ def launch(content: Content, conversation: Conversation) -> Reply:
 def start_relief(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
     """The first relief step for a body part: its instruction comes first, after one word."""
     conversation.start_relief(content.sequence_for(body_part_id))
-    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+    return _first_step(content, conversation)
 
 
 def next_step(content: Content, conversation: Conversation) -> Reply:
@@ -86,7 +86,7 @@ def restart_relief(content: Content, conversation: Conversation) -> Reply:
     """The cramp is back after it had gone: the same body part's steps again, from the first."""
     sequence = conversation.sequence if conversation.sequence in content.sequences else "general"
     conversation.start_relief(sequence)
-    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+    return _first_step(content, conversation)
 
 
 def not_a_leg_cramp(content: Content, conversation: Conversation) -> Reply:
@@ -254,6 +254,16 @@ def error(content: Content) -> Reply:
         speech=speech.slow(speech.sentences(first.do, first.cue))
         + " "
         + speech.sentences(content.phrase("error"))
+    )
+
+
+def _first_step(content: Content, conversation: Conversation) -> Reply:
+    """The first step, and the steps on a card with the disclaimer: a lost session still leaves
+    them, and someone who has never heard the skill (routed in without its name) reads the
+    disclaimer there instead of hearing it before what to do."""
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))._replace(
+        card_title=content.relief_text("card_title", area=_area(content, conversation)),
+        card_text=_steps_card_text(content, conversation),
     )
 
 
