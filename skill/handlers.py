@@ -12,7 +12,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import advice, persistence, replies
+from skill import advice, display, persistence, replies
 from skill import content as skill_content
 from skill.replies import Reply
 from skill.state import (
@@ -43,6 +43,10 @@ def respond(handler_input: HandlerInput, conversation: Conversation, reply: Repl
         builder.ask(reply.reprompt)
     if reply.card_title:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    if reply.screen is not None and display.supported(handler_input):
+        directive = display.directive_for(reply.screen, content_of(handler_input))
+        if directive is not None:
+            builder.add_directive(directive)
     return builder.set_should_end_session(reply.ends_session).response
 
 
@@ -340,6 +344,18 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+class ScreenTouchHandler(ConversationHandler):
+    """A tap on a screen's button (an APL UserEvent naming an intent, skill/display.py): answered
+    exactly as that intent would be."""
+
+    def can_handle(self, handler_input):
+        return display.touched_intent(handler_input) in TOUCHABLE
+
+    def reply(self, content, conversation, handler_input):
+        handler = TOUCHABLE[display.touched_intent(handler_input)]
+        return handler.reply(content, conversation, handler_input)
+
+
 class FallbackHandler(ConversationHandler):
     """AMAZON.FallbackIntent, and any intent this skill does not know."""
 
@@ -413,6 +429,13 @@ def relief_content(locale) -> skill_content.Content:
         log.exception("no content for locale %r; giving relief in English", locale)
         return skill_content.load()
 
+
+# What each of a screen's buttons does: the handler of the intent it stands for.
+TOUCHABLE: dict[str, IntentHandler] = {
+    display.NEXT: NextHandler(),
+    display.BACK: PreviousHandler(),
+    display.GONE: CrampGoneHandler(),
+}
 
 REQUEST_HANDLERS = (
     LaunchHandler(),

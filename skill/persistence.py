@@ -37,6 +37,7 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
+from skill import display
 from skill.state import ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, Conversation
 
 log = logging.getLogger(__name__)
@@ -305,10 +306,15 @@ def _is_intent(handler_input: HandlerInput, names: tuple[str, ...]) -> bool:
 
 
 def answered_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
-    """Whether this request gets a relief step (see skill/handlers.py) rather than anything else."""
-    if not is_request_type("IntentRequest")(handler_input):
-        return False
-    intent = handler_input.request_envelope.request.intent.name
+    """Whether this request gets a relief step (see skill/handlers.py) rather than anything else.
+
+    A tap on a screen's button counts as the intent it stands for (skill/display.py).
+    """
+    intent = display.touched_intent(handler_input)
+    if intent is None:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        intent = handler_input.request_envelope.request.intent.name
     if intent in RELIEF_INTENTS:
         return True
     if intent == "AMAZON.YesIntent" and conversation.question == ASKED_CRAMP_NOW:
