@@ -39,6 +39,9 @@ BUTTONS = (BACK, NEXT, GONE)
 RELIEF_BUTTONS = (BACK, NEXT, GONE)
 MOVE_BUTTONS = (BACK, NEXT)
 
+# An instruction longer than this many characters gets the document's smaller type, so that it
+# still fits beside its drawing.
+LONG_TEXT_CHARACTERS = 90
 # The pauses of a spoken hold (skill/speech.timed_hold): a count every ten seconds.
 COUNT_INTERVAL_SECONDS = 10
 # Speech time, for placing a hold's progress: Alexa speaks about 150 words a minute at its
@@ -118,6 +121,7 @@ def screen_data(screen: Screen, content) -> dict:
     return {
         "heading": screen.heading,
         "text": screen.text,
+        "long": len(screen.text) > LONG_TEXT_CHARACTERS,
         "items": list(screen.items),
         "pose": screen.pose,
         "segments": progress_segments(screen.holds, content.count_words),

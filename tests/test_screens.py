@@ -46,14 +46,15 @@ PROFILES = {
     "hubLandscapeXLarge": {"width": 1920, "height": 1080, "shape": "rectangle", "mode": "hub"},
     "tvLandscapeXLarge": {"width": 960, "height": 540, "shape": "rectangle", "mode": "tv"},
 }
-# The instruction's type on each profile, in dp: the least we allow for reading it across a room.
+# The instruction's type on each profile, in dp: the least we allow for reading it across a room,
+# and for an instruction long enough to get the smaller type (display.LONG_TEXT_CHARACTERS).
 SEVEN_FOOT_TEXT = {
-    "hubRoundSmall": 26,
-    "hubLandscapeSmall": 36,
-    "hubLandscapeMedium": 40,
-    "hubLandscapeLarge": 52,
-    "hubLandscapeXLarge": 72,
-    "tvLandscapeXLarge": 36,
+    "hubRoundSmall": (26, 22),
+    "hubLandscapeSmall": (36, 32),
+    "hubLandscapeMedium": (40, 34),
+    "hubLandscapeLarge": (52, 44),
+    "hubLandscapeXLarge": (72, 60),
+    "tvLandscapeXLarge": (36, 32),
 }
 # For fitting text: Amazon Ember's letters average about half an em; allow a little more.
 AVERAGE_LETTER_EM = 0.55
@@ -491,8 +492,21 @@ def test_the_round_screen_stacks_and_centres_the_rest_side_by_side():
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_the_instruction_is_large_enough_to_read_across_a_room(profile):
     values = resolved(display.load_document("step"), PROFILES[profile])
-    assert values["textSize"] >= SEVEN_FOOT_TEXT[profile]
-    assert values["textSize"] > values["headingSize"] > values["labelSize"]
+    least, least_long = SEVEN_FOOT_TEXT[profile]
+    assert values["textSize"] >= least
+    assert values["textSizeLong"] >= least_long
+    assert values["textSize"] > values["textSizeLong"] > values["headingSize"]
+    assert values["headingSize"] > values["labelSize"]
+
+
+def test_only_a_long_instruction_gets_the_smaller_type(content):
+    from skill.replies import step_screen
+
+    for step in content.sequences["calf"].steps:
+        data = display.screen_data(step_screen(step), content)
+        assert data["long"] is (len(step.do) > display.LONG_TEXT_CHARACTERS)
+    text = display.load_document("step")["mainTemplate"]["items"][0]["items"][0]["items"][1]
+    assert text["items"][1]["fontSize"] == "${screen.long ? @textSizeLong : @textSize}"
 
 
 def text_height(text: str, size: float, width: float) -> float:
@@ -536,7 +550,8 @@ def test_every_step_and_stretch_fits_on_the_screen(content, profile):
             width = inner_width - drawing - values["gap"]
         else:  # a round screen: the text sits in the middle of the circle
             width = inner_width * 0.85
-        height = text_height(screen.text, values["textSize"], width)
+        long = len(screen.text) > display.LONG_TEXT_CHARACTERS
+        height = text_height(screen.text, values["textSizeLong" if long else "textSize"], width)
         if screen.heading:
             height += text_height(screen.heading, values["headingSize"], width)
         if screen.holds:
