@@ -31,7 +31,8 @@ load: $(INSTALLED)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
+		tests/apl/node_modules
 
 # --- Shipping: the Lambda artifact, the DynamoDB test server, the benchmark -----------------
 
@@ -47,6 +48,14 @@ test: $(DYNALITE)
 
 $(DYNALITE): tests/node/package.json tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The tests check every screen's APL document with apl-suggester (from npm), in tests/apl.
+APL_SUGGESTER := tests/apl/node_modules/apl-suggester/package.json
+test: $(APL_SUGGESTER)
+
+$(APL_SUGGESTER): tests/apl/package.json tests/apl/package-lock.json
+	npm ci --prefix tests/apl --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Build the Lambda artifact into .aws-sam/build (what `sam deploy` uploads).

@@ -11,6 +11,7 @@ The artifact holds only what runs on Lambda:
 - the skill package and the Lambda entry (the text console is a package of its own, left out);
 - the content as JSON, one file per language and per locale with its overlay and facts already
   applied, which the content loader prefers: faster to parse, and no PyYAML;
+- the screens' APL documents and drawings (skill/screens/), without their indentation;
 - bytecode compiled by Python 3.13, the runtime's version. Lambda's code directory is read-only,
   so without it every cold start compiles every module again (see README, "Speed").
 """
@@ -64,6 +65,12 @@ def copy_skill(artifacts: Path) -> None:
         data = skill_content.composed(content.stem, skill_content.read_source)
         json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         (target / "content" / f"{content.stem}.json").write_text(json_text, encoding="utf-8")
+    for document in sorted((source / "screens").rglob("*.json")):
+        packed = target / document.relative_to(source)
+        packed.parent.mkdir(parents=True, exist_ok=True)
+        data = json.loads(document.read_text(encoding="utf-8"))
+        json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        packed.write_text(json_text, encoding="utf-8")
     shutil.copy2(ROOT / "lambda" / "lambda_function.py", artifacts / "lambda_function.py")
 
 

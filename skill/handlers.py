@@ -20,7 +20,7 @@ from ask_sdk_model.canfulfill import (
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import advice, persistence, replies
+from skill import advice, display, persistence, replies
 from skill import content as skill_content
 from skill.replies import Reply
 from skill.state import (
@@ -51,6 +51,10 @@ def respond(handler_input: HandlerInput, conversation: Conversation, reply: Repl
         builder.ask(reply.reprompt)
     if reply.card_title:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    if reply.screen is not None and display.supported(handler_input):
+        directive = display.directive_for(reply.screen, content_of(handler_input))
+        if directive is not None:
+            builder.add_directive(directive)
     return builder.set_should_end_session(reply.ends_session).response
 
 
@@ -487,6 +491,18 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+class ScreenTouchHandler(ConversationHandler):
+    """A tap on a screen's button (an APL UserEvent naming an intent, skill/display.py): answered
+    exactly as that intent would be."""
+
+    def can_handle(self, handler_input):
+        return display.touched_intent(handler_input) in TOUCHABLE
+
+    def reply(self, content, conversation, handler_input):
+        handler = TOUCHABLE[display.touched_intent(handler_input)]
+        return handler.reply(content, conversation, handler_input)
+
+
 class FallbackHandler(ConversationHandler):
     """AMAZON.FallbackIntent, and any intent this skill does not know."""
 
@@ -561,6 +577,13 @@ def relief_content(locale) -> skill_content.Content:
         return skill_content.load()
 
 
+# What each of a screen's buttons does: the handler of the intent it stands for.
+TOUCHABLE: dict[str, IntentHandler] = {
+    display.NEXT: NextHandler(),
+    display.BACK: PreviousHandler(),
+    display.GONE: CrampGoneHandler(),
+}
+
 REQUEST_HANDLERS = (
     LaunchHandler(),
     CrampNowHandler(),
@@ -601,10 +624,9 @@ RELIEF_INTENTS = tuple(
 
 def answers_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
     """Whether the handler the SDK will pick for this request (the first in REQUEST_HANDLERS that
-    can handle it) answers it with a relief step."""
-    for handler in REQUEST_HANDLERS:
-        if handler.can_handle(handler_input):
-            return isinstance(handler, ConversationHandler) and handler.answers_with_relief(
-                conversation
-            )
-    return False
+    can handle it; for a tap on a screen's button, the handler of the intent it stands for)
+    answers it with a relief step."""
+    handler = TOUCHABLE.get(display.touched_intent(handler_input)) or next(
+        (handler for handler in REQUEST_HANDLERS if handler.can_handle(handler_input)), None
+    )
+    return isinstance(handler, ConversationHandler) and handler.answers_with_relief(conversation)

@@ -15,6 +15,7 @@ CONTENT_LOOKUPS = {
     "phrase": ("phrases",),
     "relief_text": ("relief",),
     "advice_text": ("advice", "phrases"),
+    "screen_text": ("screens",),
 }
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 
@@ -62,7 +63,7 @@ def test_every_key_the_code_asks_for_exists(raw):
         assert key in section_of(raw, section), f"{where} asks for missing {section}.{key}"
 
 
-@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases")])
+@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases"), ("screens",)])
 def test_every_phrase_is_used_by_the_code(raw, section):
     used = {key for found, key, _ in content_lookups() if found == section}
     assert set(section_of(raw, section)) - used == set()
