@@ -15,7 +15,8 @@ shows no stack trace. No log line quotes a body.
 
 import json
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import SerializationException
@@ -57,6 +58,9 @@ class Settings:
     skill_id: str | None = None
     verify_signature: bool = True
     verify_timestamp: bool = True
+    #: Processes sharing the port (python -m webserver): one for each core this process may use.
+    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
+    #: Threads per worker.
     threads: int = 8
     #: SQLite file for what the skill remembers (None: skill.persistence's own default).
     store_path: str | None = None
