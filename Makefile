@@ -21,12 +21,15 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress; verification on).
-## Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"  (python -m webserver -h)
+## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress, a worker process
+## a core; verification on). Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"
+## (python -m webserver -h)
 serve: $(INSTALLED)
 	$(BIN)/python -m webserver $(ARGS)
 
-## Bounded load test on 127.0.0.1 (50 clients, 30 s, every request verified); not part of test.
+## Load test on 127.0.0.1, every request verified, beside a flask-ask-sdk hello world: closed
+## loop (50 clients, 30 s) and open loop (50, 200, 400 req/s); about 3 minutes, not part of test.
+## Options: make load ARGS="--port 5900 --workers 1 --rates 100,300"  (loadtest.py -h)
 load: $(INSTALLED)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 

@@ -24,6 +24,7 @@ from skill.handlers import (
     log_can_fulfill_failure,
     relief_content,
 )
+from skill.nesting import MAX_NESTING, nested_too_deeply
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
@@ -91,13 +92,17 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     An event the SDK cannot even read still gets the first relief instruction back, and so does
     one whose handling fails (see ReliefFirstSkill): a person in a cramp hears what to do
     whatever went wrong. Only a request for another skill is refused: that error is raised.
+    The log never quotes the event (the SDK's errors do), only what kind of failure it was.
     """
+    if nested_too_deeply(event):
+        log.error("unreadable request envelope: nested more than %d deep", MAX_NESTING)
+        return skill.serializer.serialize(relief_anyway_envelope())
     try:
         envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         if envelope.request is None:
             raise ValueError("the event has no request")
-    except Exception:
-        log.exception("unreadable request envelope")
+    except Exception as error:
+        log.error("unreadable request envelope: %s", type(error).__name__)
         if _request_type(event) == "CanFulfillIntentRequest":
             return skill.serializer.serialize(cannot_fulfill_envelope())
         return skill.serializer.serialize(relief_anyway_envelope())
