@@ -6,6 +6,7 @@ test_persistence_dynamodb.py.
 
 import json
 import logging
+import re
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from ask_sdk_model import RequestEnvelope
 from skill import content, envelopes, persistence, transcript
 from skill.app import create_skill, handle_event
 from skill.console import CONSOLE_USER_ID, Device, main
-from skill.state import LAST_VISIT, Conversation
+from skill.state import LAST_VISIT, REVISION, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = content.load("en")
@@ -97,9 +98,10 @@ def test_the_record_holds_only_remembered_fields_and_the_day(store):
     user_id = new_user_id()
     hears_disclaimer(person(store, user_id))
     record = store.get_attributes(key(user_id))
-    assert set(record) == {*Conversation.REMEMBERED, LAST_VISIT}
+    assert set(record) == {*Conversation.REMEMBERED, LAST_VISIT, REVISION}
     assert record["disclaimer_heard"] is True
     assert len(record[LAST_VISIT]) == len("2026-01-31")
+    assert re.fullmatch("[0-9a-f]{16}", record[REVISION])  # a random token, not a count
 
 
 def test_two_people_never_see_each_others_record(store):
@@ -168,6 +170,32 @@ def test_forget_me_by_voice_deletes_the_record(store):
     assert turn.session_ended
     assert store.get_attributes(key(user_id)) == {}
     assert hears_disclaimer(person(store, user_id))
+
+
+def test_forget_me_wins_over_another_open_session_of_the_same_person(store):
+    """Two devices, one person: the kitchen's session is open when the bedroom's says "forget me";
+    what the kitchen's session then learns must not bring the deleted record back."""
+    user_id = new_user_id()
+    earlier = person(store, user_id)
+    earlier.say("give me a tip")  # the disclaimer and a tip heard, and stored
+    assert store.get_attributes(key(user_id))["tips_heard"]
+    kitchen = person(store, user_id)
+    kitchen.say("open cramp coach")  # the record is read
+    assert said(person(store, user_id).say("forget me")) == TEXT.phrase("forgotten")
+    kitchen.say("give me a tip")  # a tip heard: the kitchen's session would write its record
+    assert store.get_attributes(key(user_id)) == {}
+    assert said(person(store, user_id).say("give me a tip")).endswith(DISCLAIMER)
+
+
+def test_a_session_never_writes_over_a_newer_record(store):
+    user_id = new_user_id()
+    first, second = person(store, user_id), person(store, user_id)
+    first.say("open cramp coach")
+    second.say("open cramp coach")
+    first.say("give me a tip")
+    written = store.get_attributes(key(user_id))
+    second.say("give me a tip")  # read before the first session wrote: it keeps nothing
+    assert store.get_attributes(key(user_id)) == written
 
 
 def test_forget_me_in_the_middle_of_a_session_writes_nothing_after(store):
