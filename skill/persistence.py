@@ -64,6 +64,16 @@ SQLITE_TIMEOUT_SECONDS = 0.5
 # A write names the revision of the record it replaces (skill/state.py, REVISION); the store
 # writes it only if it still holds that revision (see revised).
 REPLACES = "replaces"
+# SQLite: a record written whole; only over a record without a revision; only over a revision.
+SQLITE_UPSERT = (
+    "INSERT INTO people (id, attributes) VALUES (?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes"
+)
+SQLITE_IF_NO_REVISION = f" WHERE json_extract(people.attributes, '$.{REVISION}') IS NULL"
+SQLITE_UPDATE_REVISION = (
+    "UPDATE people SET attributes = ?"
+    f" WHERE id = ? AND json_extract(attributes, '$.{REVISION}') = ?"
+)
 # The item attribute that holds a person's record in the DynamoDB table.
 DYNAMODB_RECORD = "attributes"
 # Where RecallWhenNeeded leaves notes for KeepWhatChanged: the request's own attributes.
@@ -121,10 +131,12 @@ def revision_of(record) -> str:
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Keeps each person's record as one JSON row in an SQLite file: the local store.
 
-    Each call opens the file, runs in one transaction and closes it, so a record is written whole
-    or not at all, a conditional write checks and writes under one lock, and several processes
-    (the console, the web server) can share the file. A file locked for longer than ``timeout``
-    seconds, or one that cannot be created or written, raises PersistenceException, as any ASK
+    Several processes may share the file (the console, the web server's workers, each with many
+    threads). Every call is one SQL statement on a connection of its own, so the write lock is
+    held for one statement and never while Python runs: a conditional write checks the revision
+    and writes in that one statement. The file is in write-ahead-log mode, so reads never wait on
+    a write, and a write waits up to ``timeout`` seconds for another's lock. A file still locked
+    after that, or one that cannot be created or written, raises PersistenceException, as any ASK
     persistence adapter does; a write whose revision is stale raises StaleRecord.
     """
 
@@ -133,71 +145,61 @@ class SqliteAdapter(AbstractPersistenceAdapter):
 
         self.path = Path(path)
         self.timeout = timeout
-        self._table_ready = False
+        self._ready = False
 
     def get_attributes(self, request_envelope) -> dict:
         user_id = user_key(request_envelope)
-        row = self._transaction(lambda db: _select(db, user_id))
-        return json.loads(row[0]) if row else {}
+        rows, _ = self._run("SELECT attributes FROM people WHERE id = ?", user_id)
+        return json.loads(rows[0][0]) if rows else {}
 
     def save_attributes(self, request_envelope, attributes: dict) -> None:
         user_id = user_key(request_envelope)
         record, replaces = conditional(attributes)
-
-        def write(db) -> None:
-            if replaces is not None:
-                row = _select(db, user_id)
-                if revision_of(json.loads(row[0]) if row else None) != replaces:
-                    raise StaleRecord(f"the record is no longer at revision {replaces!r}")
-            db.execute(
-                "INSERT INTO people (id, attributes) VALUES (?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes",
-                (user_id, json.dumps(record)),
-            )
-
-        self._transaction(write, writes=True)
+        text = json.dumps(record)
+        if replaces is None:
+            self._run(SQLITE_UPSERT, user_id, text)
+        elif not replaces:  # no record, or one from before revisions
+            _, written = self._run(SQLITE_UPSERT + SQLITE_IF_NO_REVISION, user_id, text)
+            if written != 1:
+                raise StaleRecord("the record has a revision, and this session read none")
+        else:
+            _, written = self._run(SQLITE_UPDATE_REVISION, text, user_id, replaces)
+            if written != 1:
+                raise StaleRecord(f"the record is no longer at revision {replaces!r}")
 
     def delete_attributes(self, request_envelope) -> None:
         user_id = user_key(request_envelope)
         if not self.path.exists():
             return  # nothing was ever stored here; deleting creates nothing
-        self._transaction(
-            lambda db: db.execute("DELETE FROM people WHERE id = ?", (user_id,)), writes=True
-        )
+        self._run("DELETE FROM people WHERE id = ?", user_id)
 
-    def _transaction(self, work, writes: bool = False):
-        """``work(connection)`` in one transaction; a writing one takes the write lock first, so
-        what it reads cannot change before it writes."""
+    def _run(self, statement: str, *parameters: str) -> tuple[list, int]:
+        """One statement on a connection of its own, committed at once: the rows it gives, and
+        how many it changed."""
         import sqlite3
 
         try:
-            if not self._table_ready:
+            if not self._ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             try:
-                if not self._table_ready:
+                if not self._ready:  # kept in the file: every process then logs ahead
+                    connection.execute("PRAGMA journal_mode = WAL")
                     connection.execute(
                         "CREATE TABLE IF NOT EXISTS people"
                         " (id TEXT PRIMARY KEY NOT NULL, attributes TEXT NOT NULL)"
                     )
-                connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
-                try:
-                    result = work(connection)
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
+                # Safe in WAL mode: a power cut may lose the last write, never the file.
+                connection.execute("PRAGMA synchronous = NORMAL")
+                cursor = connection.execute(statement, parameters)
+                rows, changed = cursor.fetchall(), cursor.rowcount
             finally:
                 connection.close()
         except (sqlite3.Error, OSError) as error:
-            self._table_ready = False
+            self._ready = False
             raise PersistenceException(f"SQLite store {self.path}: {error}") from error
-        self._table_ready = True
-        return result
-
-
-def _select(connection, user_id: str) -> tuple | None:
-    return connection.execute("SELECT attributes FROM people WHERE id = ?", (user_id,)).fetchone()
+        self._ready = True
+        return rows, changed
 
 
 class DynamoDbStore(AbstractPersistenceAdapter):
