@@ -22,8 +22,11 @@ ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
 
-# The one thing kept between sessions besides the REMEMBERED fields: the day of the last visit.
+# Kept between sessions besides the REMEMBERED fields: the day of the last visit, and the
+# record's revision, a random token that changes at every write, so that a session writes only
+# over the record it read (skill/persistence.py): never over a newer one, never one deleted since.
 LAST_VISIT = "last_visit"
+REVISION = "revision"
 
 # Where this session stands with the store: not read yet, read (so it may be written), or off
 # (it failed, or the person asked to be forgotten: nothing more is written this session).
@@ -186,8 +189,9 @@ class Conversation:
                 setattr(self, name, copy.deepcopy(stored[name]))
         if not self.in_routine:
             self.routine_step = self.routine_resume_at
-        last_visit = record.get(LAST_VISIT)
-        stored[LAST_VISIT] = last_visit if isinstance(last_visit, str) else ""
+        for name in (LAST_VISIT, REVISION):
+            value = record.get(name)
+            stored[name] = value if isinstance(value, str) else ""
         self.kept = stored
         self.memory = MEMORY_KEPT
 
