@@ -9,7 +9,8 @@ The artifact holds only what runs on Lambda:
   and from pure-Python wheels only, so the same artifact runs on arm64 Lambda and on the x86-64
   machine whose tests prove it complete;
 - the skill package without the text console's modules, and the Lambda entry;
-- the content as JSON, which the content loader prefers: faster to parse, and no PyYAML;
+- the content as JSON, one file per language and per locale with its overlay and facts already
+  applied, which the content loader prefers: faster to parse, and no PyYAML;
 - bytecode compiled by Python 3.13, the runtime's version. Lambda's code directory is read-only,
   so without it every cold start compiles every module again (see README, "Speed").
 """
@@ -21,9 +22,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the skill package is the repository's
+
+from skill import content as skill_content  # noqa: E402  (after the path it needs)
+
 LAMBDA_PYTHON_VERSION = "3.13"
 # The text console's modules and SSML read back as text: they never run on Lambda.
 CONSOLE_ONLY = frozenset({"console.py", "nlu.py", "envelopes.py", "transcript.py"})
@@ -61,7 +64,7 @@ def copy_skill(artifacts: Path) -> None:
         if module.name not in CONSOLE_ONLY:
             shutil.copy2(module, target / module.name)
     for content in sorted((source / "content").glob("*.yaml")):
-        data = yaml.safe_load(content.read_text(encoding="utf-8"))
+        data = skill_content.composed(content.stem, skill_content.read_source)
         json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         (target / "content" / f"{content.stem}.json").write_text(json_text, encoding="utf-8")
     shutil.copy2(ROOT / "lambda" / "lambda_function.py", artifacts / "lambda_function.py")

@@ -25,7 +25,7 @@ def device(skill):
 
 @pytest.fixture(scope="session")
 def content():
-    return skill_content.load("en")
+    return skill_content.for_locale("en-US")
 
 
 @pytest.fixture(scope="session")

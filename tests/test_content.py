@@ -7,9 +7,8 @@ import string
 from pathlib import Path
 
 import pytest
-import yaml
 
-from skill.content import CONTENT_DIR
+from skill import content as skill_content
 
 SKILL_DIR = Path(__file__).resolve().parent.parent / "skill"
 # Accessor method -> where its keys live in the content file.
@@ -49,7 +48,8 @@ def all_strings(value, path="") -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def raw():
-    return yaml.safe_load((Path(CONTENT_DIR) / "en.yaml").read_text(encoding="utf-8"))
+    """The en-US content as the skill speaks it: en.yaml with the en-US overlay and facts."""
+    return skill_content.composed("en-US", skill_content.read_source)
 
 
 def section_of(raw, path: tuple[str, ...]) -> dict:
@@ -108,7 +108,7 @@ def test_prevention_opens_on_an_overview_then_one_page_per_topic(content):
 
 def test_red_flags_have_three_levels_and_every_symptom_a_sign(content):
     assert set(content.urgency) == {"emergency", "same_day", "soon"}
-    assert "local emergency number" in content.urgency["emergency"]
+    assert "nine one one" in content.urgency["emergency"]
     assert {sign.level for sign in content.signs.values()} == set(content.urgency)
     assert set(content.symptoms.values()) == set(content.signs)
     for sign in content.signs.values():
@@ -219,9 +219,9 @@ def test_never_diagnoses_and_never_offers_to_call_for_help(raw):
 
 def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
     red_flags = raw["phrases"]["red_flags"]
-    assert "local emergency number" in red_flags
+    assert "nine one one" in red_flags
     assert "chest pain" in red_flags and "swollen" in red_flags
-    assert red_flags.index("emergency number") < red_flags.index("today") < red_flags.index("soon")
+    assert red_flags.index("nine one one") < red_flags.index("today") < red_flags.index("soon")
 
 
 def test_the_wake_word_is_never_spoken(raw):
@@ -232,7 +232,7 @@ def test_the_wake_word_is_never_spoken(raw):
 
 def test_the_skill_says_it_cannot_call(raw):
     cannot_call = raw["phrases"]["cannot_call"]
-    assert "can't make calls" in cannot_call and "local emergency number now" in cannot_call
+    assert "can't make calls" in cannot_call and "call nine one one now" in cannot_call
 
 
 def test_stretches_pull_toward_the_shin(content):

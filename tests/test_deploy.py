@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TEMPLATE = ROOT / "template.yaml"
 TOOL_ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"}
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 OTHER_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 
 # Runs in the artifact's Python: the events come on stdin, one answer (or error) per event.
@@ -223,7 +223,8 @@ def test_the_artifact_holds_only_what_runs_on_lambda(artifact):
     assert not list(artifact.rglob("*.so")), "pure Python only: the same files run on arm64"
     shipped = {path.name for path in (artifact / "skill").glob("*.py")}
     assert not shipped & {"console.py", "nlu.py", "envelopes.py"}
-    assert sorted(path.name for path in (artifact / "skill" / "content").iterdir()) == ["en.json"]
+    sources = sorted(f"{path.stem}.json" for path in (ROOT / "skill" / "content").glob("*.yaml"))
+    assert sorted(path.name for path in (artifact / "skill" / "content").iterdir()) == sources
 
 
 def test_every_shipped_module_imports_on_lambda(artifact, lambda_python):
@@ -239,9 +240,10 @@ def test_the_bytecode_is_precompiled_for_python_3_13(artifact):
         assert (module.parent / "__pycache__" / f"{module.stem}.cpython-313.pyc").is_file()
 
 
-def test_the_built_content_is_the_yaml_content(artifact):
-    source = yaml.safe_load((ROOT / "skill" / "content" / "en.yaml").read_text(encoding="utf-8"))
-    built = json.loads((artifact / "skill" / "content" / "en.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", sorted(content.shipped()))
+def test_the_built_content_is_the_yaml_content_with_overlay_and_facts(artifact, name):
+    source = content.composed(name, content.read_source)
+    built = json.loads((artifact / "skill" / "content" / f"{name}.json").read_text("utf-8"))
     assert built == json.loads(json.dumps(source))
 
 

@@ -25,7 +25,7 @@ from skill.console import CONSOLE_USER_ID, Device, main
 from skill.state import LAST_VISIT, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 DISCLAIMER = TEXT.phrase("disclaimer")
 FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
 

@@ -27,7 +27,7 @@ from skill.state import LAST_VISIT, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = ROOT / "tests" / "node" / "node_modules" / ".bin" / "dynalite"
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 DISCLAIMER = TEXT.phrase("disclaimer")
 FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
 FIRST_FOOT_STEP = TEXT.sequences["foot"].steps[0].do

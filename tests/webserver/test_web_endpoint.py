@@ -39,13 +39,13 @@ def test_a_signed_launch_is_answered_with_the_launch_question(client, alexa_cert
     reply = post_signed(client, alexa_certificate, launch())
     assert reply.status_code == 200
     check_reply(reply.get_json(), "LaunchRequest")
-    assert spoken(reply) == skill_content.load("en").phrase("launch")
+    assert spoken(reply) == skill_content.for_locale("en-US").phrase("launch")
 
 
 def test_a_signed_cramp_gets_the_calf_stretch_first(client, alexa_certificate, say):
     reply = post_signed(client, alexa_certificate, say("my calf is cramping"))
     assert reply.status_code == 200
-    first_step = skill_content.load("en").sequences["calf"].steps[0].do
+    first_step = skill_content.for_locale("en-US").sequences["calf"].steps[0].do
     assert first_step in spoken(reply)
 
 
