@@ -12,6 +12,7 @@ from pathlib import Path
 from skill import transcript
 from skill.app import create_skill
 from skill.console import Device
+from skill.nlu import MODELS_DIR
 
 REQUESTS = Path(__file__).parent / "requests"
 #: Midday UTC, far from midnight: the day of a visit cannot change within a test.
@@ -36,6 +37,23 @@ HOSTILE_LOCALES = (
     "\x00",
     "a" * 5000,
 )
+
+
+#: How people in each market say their emergency number, written from ../shared/medical-notes.md
+#: ("Each market"), never read from the content; a locale may name either of two.
+EMERGENCY_NUMBERS = {
+    "en-US": ("nine one one",),
+    "en-CA": ("nine one one",),
+    "en-GB": ("nine nine nine",),
+    "en-AU": ("triple zero",),
+    "en-IN": ("one one two",),
+    "es-ES": ("uno uno dos",),
+    "es-MX": ("nueve uno uno",),
+    "es-US": ("nueve uno uno",),
+    "de-DE": ("eins eins zwei",),
+    "fr-FR": ("quinze", "cent douze"),
+    "fr-CA": ("neuf un un",),
+}
 
 
 def said(reply) -> str:
@@ -66,11 +84,21 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def person(store=None, user_id: str | None = None, clock: Clock | None = None) -> Device:
+def person(
+    store=None, user_id: str | None = None, clock: Clock | None = None, locale: str = "en-US"
+) -> Device:
     """A device for one person, with a freshly built skill on ``store`` (a new Lambda container),
-    talking at a fixed time of day unless given a clock."""
-    return Device(
+    talking at a fixed time of day unless given a clock.
+
+    Its requests carry ``locale``; what is typed is understood with that locale's interaction
+    model, or the en-US one where the locale has none of its own.
+    """
+    has_model = (MODELS_DIR / f"{locale}.json").is_file()
+    device = Device(
         create_skill(persistence_adapter=store),
+        locale=locale if has_model else "en-US",
         user_id=user_id or new_user_id(),
         clock=clock or Clock(),
     )
+    device.locale = locale
+    return device
