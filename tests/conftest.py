@@ -2,13 +2,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import Clock
 
 from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = Path(__file__).parent / "requests"
 MODEL_PATH = ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
 
 
@@ -19,7 +19,8 @@ def skill():
 
 @pytest.fixture
 def device(skill):
-    return Device(skill=skill)
+    """An Echo for one person, at a fixed time of day."""
+    return Device(skill=skill, clock=Clock())
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +31,3 @@ def content():
 @pytest.fixture(scope="session")
 def language_model():
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
-
-
-def request_file(name: str) -> dict:
-    """A request envelope saved as Alexa sends it."""
-    return json.loads((REQUESTS / f"{name}.json").read_text(encoding="utf-8"))

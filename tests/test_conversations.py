@@ -4,13 +4,10 @@ import re
 
 import pytest
 from alexa_rules import check_response
+from helpers import said as words
 
 from console import transcript
 from console.nlu import Match, SlotMatch, Understanding
-
-
-def words(turn) -> str:
-    return transcript.to_text(turn.speech)
 
 
 def step(content, sequence: str, index: int):

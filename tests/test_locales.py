@@ -7,24 +7,11 @@ the content, so a locale that names another country's number fails.
 import re
 
 import pytest
+from helpers import EMERGENCY_NUMBERS, said
 
 from skill import content as skill_content
 from skill.app import create_skill, handle_event
 
-# How people in each market say their emergency number; a locale may name either of two.
-EMERGENCY_NUMBERS = {
-    "en-US": ("nine one one",),
-    "en-CA": ("nine one one",),
-    "en-GB": ("nine nine nine",),
-    "en-AU": ("triple zero",),
-    "en-IN": ("one one two",),
-    "es-ES": ("uno uno dos",),
-    "es-MX": ("nueve uno uno",),
-    "es-US": ("nueve uno uno",),
-    "de-DE": ("eins eins zwei",),
-    "fr-FR": ("quinze", "cent douze"),
-    "fr-CA": ("neuf un un",),
-}
 EVERY_NUMBER = {number for numbers in EMERGENCY_NUMBERS.values() for number in numbers}
 SHIPPED_LOCALES = sorted(name for name in skill_content.shipped() if "-" in name)
 SHIPPED_LANGUAGES = sorted(name for name in skill_content.shipped() if "-" not in name)
@@ -47,10 +34,6 @@ def keys(value, path=()):
         for key, item in value.items():
             yield (*path, key)
             yield from keys(item, (*path, key))
-
-
-def said(response: dict) -> str:
-    return re.sub(r"<[^>]+>", "", response["response"]["outputSpeech"]["ssml"])
 
 
 def one_shot(intent: str, locale: str) -> dict:

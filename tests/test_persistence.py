@@ -10,7 +10,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
+from helpers import Clock, new_user_id, person, said
 
 from console import envelopes, transcript
 from console.repl import CONSOLE_USER_ID, Device, main
@@ -29,19 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXT = content.for_locale("en-US")
 DISCLAIMER = TEXT.phrase("disclaimer")
 FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
-
-
-def said(turn) -> str:
-    return transcript.to_text(turn.speech)
-
-
-def person(store, user_id: str | None = None) -> Device:
-    """A device for one person, with a freshly built skill on ``store``: a new Lambda container."""
-    return Device(create_skill(persistence_adapter=store), user_id=user_id or new_user_id())
-
-
-def new_user_id() -> str:
-    return f"amzn1.ask.account.{uuid.uuid4().hex}"
 
 
 def hears_disclaimer(device: Device) -> bool:
@@ -161,6 +149,25 @@ def test_a_session_that_changes_nothing_stores_the_day_when_it_ends(store):
     device.end_session()
     assert counting.calls == ["get_attributes", "save_attributes"]
     assert LAST_VISIT in store.get_attributes(key(user_id))
+
+
+def test_a_conversation_across_utc_midnight_stores_the_new_day_when_it_ends(store):
+    """The day of a visit is the request's (UTC): a session that ends after midnight writes it
+    again, once, at its end; the relief turns on either side of midnight still write nothing."""
+    user_id = new_user_id()
+    counting = Counting(store)
+    clock = Clock(datetime(2026, 11, 23, 23, 59, 50, tzinfo=UTC))
+    device = person(counting, user_id, clock)
+    device.say("my calf is cramping")
+    device.say("it's gone")  # read, and the disclaimer heard: stored with 23 November
+    assert store.get_attributes(key(user_id))[LAST_VISIT] == "2026-11-23"
+    clock.advance(20)
+    device.say("it still hurts")  # a relief turn after midnight: no store
+    device.say("my calf is cramping")
+    assert counting.calls == ["get_attributes", "save_attributes"]
+    device.end_session()
+    assert counting.calls == ["get_attributes", "save_attributes", "save_attributes"]
+    assert store.get_attributes(key(user_id))[LAST_VISIT] == "2026-11-24"
 
 
 def test_forget_me_by_voice_deletes_the_record(store):

@@ -14,13 +14,13 @@ import socket
 import subprocess
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from ask_sdk_model import RequestEnvelope
+from helpers import new_user_id, person, said
 
-from console import envelopes, transcript
+from console import envelopes
 from console.repl import Device
 from skill import content, persistence
 from skill.app import create_skill, handle_event
@@ -139,18 +139,6 @@ def store(table: str = TABLE):
     adapter = persistence.store_from_environment({"TABLE_NAME": table})
     assert adapter is not None
     return adapter
-
-
-def person(adapter, user_id: str) -> Device:
-    return Device(create_skill(persistence_adapter=adapter), user_id=user_id)
-
-
-def new_user_id() -> str:
-    return f"amzn1.ask.account.{uuid.uuid4().hex}"
-
-
-def said(turn) -> str:
-    return transcript.to_text(turn.speech)
 
 
 def hears_disclaimer(device: Device) -> bool:

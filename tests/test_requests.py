@@ -7,16 +7,11 @@ import lambda_function
 import pytest
 from alexa_rules import check_response
 from ask_sdk_core.exceptions import AskSdkException
-from conftest import request_file
+from helpers import HOSTILE_LOCALES, request_file, said
 
-from console import transcript
 from skill import content as skill_content
 from skill.app import create_skill, handle_event
 from skill.handlers import RelieveAnywayExceptionHandler
-
-
-def said(envelope: dict) -> str:
-    return transcript.to_text(envelope["response"]["outputSpeech"]["ssml"])
 
 
 def test_launch_asks_one_question_and_stays_open(skill, content):
@@ -130,23 +125,6 @@ def test_unreadable_events_get_the_relief_instruction(skill, content, event):
     check_response(response)
     assert said(response).startswith(content.sequences["general"].steps[0].do)
     assert response["response"]["shouldEndSession"] is True
-
-
-HOSTILE_LOCALES = [
-    "../../interaction_model/skill",
-    "../content/en",
-    "/etc/passwd",
-    "en/../../../lambda/lambda_function",
-    "",
-    "-",
-    "xx-YY",
-    "de-DE",
-    "EN-gb",
-    "en_US",
-    "é-FR",
-    "a" * 5000,
-    "\u0000",
-]
 
 
 def with_locale(request: dict, locale) -> dict:

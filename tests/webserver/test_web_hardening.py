@@ -7,7 +7,7 @@ import pytest
 from dateutil.parser import parse as sdk_parse
 from web_helpers import aged, body_of, check_refusal, check_reply, launch
 
-from skill import envelopes
+from console import envelopes
 from skill.app import create_skill, handle_event
 from skill.nesting import MAX_NESTING, nested_too_deeply
 from webserver import envelope as envelope_checks
