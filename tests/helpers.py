@@ -9,9 +9,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from console import transcript
 from console.nlu import MODELS_DIR
 from console.repl import Device
-from skill import transcript
 from skill.app import create_skill
 
 REQUESTS = Path(__file__).parent / "requests"
