@@ -11,12 +11,7 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill import persistence, replies
-from skill.handlers import (
-    REQUEST_HANDLERS,
-    RelieveAnywayExceptionHandler,
-    ScreenTouchHandler,
-    relief_content,
-)
+from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler, relief_content
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
@@ -60,7 +55,6 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
     builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
-    builder.add_request_handler(ScreenTouchHandler())  # before the handler of unspoken requests
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
