@@ -265,3 +265,25 @@ def test_an_untrusted_chain_is_not_cached(client, fetch):
         reply = post_signed(client, stranger)
         assert "Certificate chain is not valid" in check_refusal(reply, 400)
     assert fetch.asked == [CHAIN_URL, CHAIN_URL]
+
+
+def test_the_system_roots_are_read_once_and_again_after_a_day(monkeypatch):
+    from oscrypto import trust_list
+
+    reads = []
+    get_list = trust_list.get_list
+
+    def counting(*args, **kwargs):
+        reads.append(1)
+        return get_list(*args, **kwargs)
+
+    monkeypatch.setattr(trust_list, "get_list", counting)
+    roots = verification.TrustRoots()
+    now = datetime.now(UTC)
+    with roots.lock:
+        roots.context(now)
+        roots.context(now + verification.ROOTS_REFRESH - timedelta(minutes=1))
+    assert len(reads) == 1
+    with roots.lock:
+        roots.context(now + verification.ROOTS_REFRESH + timedelta(minutes=1))
+    assert len(reads) == 2
