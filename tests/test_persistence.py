@@ -282,6 +282,28 @@ def test_disabling_the_skill_deletes_the_record(store):
     assert store.get_attributes(key(other))["disclaimer_heard"] is True
 
 
+def test_a_replayed_skill_disabled_event_only_ever_deletes(tmp_path):
+    """Skill events are accepted for an hour (the SDK's timestamp window for them), so one may
+    come again, even after the person has enabled the skill again and been remembered since. It
+    may delete their record; it never creates a row or a file, never answers, and never stops the
+    skill remembering them afterwards."""
+    path = tmp_path / "memory.sqlite3"
+    store = persistence.SqliteAdapter(path)
+    user_id = new_user_id()
+    event = envelopes.skill_disabled_event(user_id)
+    skill = create_skill(persistence_adapter=store)
+    assert handle_event(skill, event)["response"] == {}
+    assert not path.exists()  # nothing stored yet: a deletion creates nothing
+    hears_disclaimer(person(store, user_id))
+    for _ in range(3):
+        assert handle_event(skill, json.loads(json.dumps(event)))["response"] == {}
+        assert store.get_attributes(key(user_id)) == {}
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM people").fetchone() == (0,)
+    assert hears_disclaimer(person(store, user_id))  # remembered again, from scratch
+    assert not hears_disclaimer(person(store, user_id))
+
+
 def test_a_file_locked_for_reading_costs_only_the_memory(tmp_path, caplog):
     path = tmp_path / "memory.sqlite3"
     user_id = new_user_id()
