@@ -1,7 +1,9 @@
 """Memory between sessions: what Cramp Coach keeps about a person, where, and how it fails safely.
 
-Per person (the Alexa user id) the store holds only the ``Conversation.REMEMBERED`` fields and the
-day of the last visit; never a symptom, a cramp, or anything else about their health.
+Per person (the Alexa user id) the store holds only the ``Conversation.REMEMBERED`` fields, the
+day of the last visit and the record's revision; never a symptom, a cramp, or anything else about
+their health, and nothing at all for a request without a user id. A write replaces only the
+revision its session read (``revised``), so "forget me" wins over another open session.
 
 Where it is kept is configuration, not code (``store_from_environment``):
 
@@ -14,7 +16,7 @@ boto3 and sqlite3 are imported only when their store is built, so a skill withou
 as fast as it would without this module.
 
 Every store sits behind ``Forgiving``: a store that is missing, throttled, slow or locked costs
-the person nothing but the memory of one session. The request interceptor reads the record once a
+the person nothing but the memory of one session, and every call has a deadline. The request interceptor reads the record once a
 session, at its first request that is not a relief step; the response interceptor writes it only
 when a remembered field changed, or when the session ends on a new day. A person in a cramp never
 waits on the store, nor on boto3 being imported.
