@@ -16,9 +16,10 @@ boto3 and sqlite3 are imported only when their store is built, so a skill withou
 as fast as it would without this module.
 
 Every store sits behind ``Forgiving``: a store that is missing, throttled, slow or locked costs
-the person nothing but the memory of one session, and every call has a deadline. The request interceptor reads the record once a
-session, at its first request that is not a relief step; the response interceptor writes it only
-when a remembered field changed, or when the session ends on a new day. A person in a cramp never
+the person nothing but the memory of one session, and every call has a deadline. The request
+interceptor reads the record once a session, at its first request that is not a relief step; the
+response interceptor writes it only when a remembered field changed, or when the session ends on
+a new day. A person in a cramp never
 waits on the store, nor on boto3 being imported.
 """
 
