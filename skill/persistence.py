@@ -19,8 +19,7 @@ Every store sits behind ``Forgiving``: a store that is missing, throttled, slow 
 the person nothing but the memory of one session, and every call has a deadline. The request
 interceptor reads the record once a session, at its first request that is not a relief step; the
 response interceptor writes it only when a remembered field changed, or when the session ends on
-a new day. A person in a cramp never
-waits on the store, nor on boto3 being imported.
+a new day. A person in a cramp never waits on the store, nor on boto3 being imported.
 """
 
 import json
