@@ -208,7 +208,6 @@ def test_the_artifact_holds_only_what_runs_on_lambda(artifact):
     packages = {name for name in top if not name.endswith((".dist-info", ".py", "__pycache__"))}
     assert packages == {
         "ask_sdk_core",
-        "ask_sdk_dynamodb",
         "ask_sdk_model",
         "ask_sdk_runtime",
         "certifi",
