@@ -79,6 +79,8 @@ lambda-python:
 bench: build
 	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
 
-## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...).
+## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...,
+## PRIVACY_POLICY_URL=https://... where your filled-in deploy/privacy-policy.md is published).
 skill-endpoint: $(CONSOLE)
-	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
+	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)") \
+		$(if $(PRIVACY_POLICY_URL),--privacy-policy-url "$(PRIVACY_POLICY_URL)")
