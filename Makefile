@@ -13,7 +13,7 @@ $(INSTALLED): requirements.txt lambda/requirements.txt
 
 ## Try the skill in a text console (what you type is what you would say to Alexa).
 run: $(INSTALLED)
-	$(BIN)/python -m skill.console
+	$(BIN)/python -m console
 
 ## Lint and run the whole test suite.
 test: $(INSTALLED)
@@ -21,17 +21,21 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress; verification on).
-## Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"  (python -m webserver -h)
+## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress, a worker process
+## a core; verification on). Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"
+## (python -m webserver -h)
 serve: $(INSTALLED)
 	$(BIN)/python -m webserver $(ARGS)
 
-## Bounded load test on 127.0.0.1 (50 clients, 30 s, every request verified); not part of test.
+## Load test on 127.0.0.1, every request verified, beside a flask-ask-sdk hello world: closed
+## loop (50 clients, 30 s) and open loop (50, 200, 400 req/s); about 3 minutes, not part of test.
+## Options: make load ARGS="--port 5900 --workers 1 --rates 100,300"  (loadtest.py -h)
 load: $(INSTALLED)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
+		tests/apl/node_modules
 
 # --- Shipping: the Lambda artifact, the DynamoDB test server, the benchmark -----------------
 
@@ -47,6 +51,14 @@ test: $(DYNALITE)
 
 $(DYNALITE): tests/node/package.json tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The tests check every screen's APL document with apl-suggester (from npm), in tests/apl.
+APL_SUGGESTER := tests/apl/node_modules/apl-suggester/package.json
+test: $(APL_SUGGESTER)
+
+$(APL_SUGGESTER): tests/apl/package.json tests/apl/package-lock.json
+	npm ci --prefix tests/apl --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Build the Lambda artifact into .aws-sam/build (what `sam deploy` uploads).

@@ -10,8 +10,9 @@ hello-world skill (bench/hello_world.py) runs the same way on the artifact's own
 interleaved run by run, and so does the artifact with its bytecode removed, to show what the
 precompiled bytecode is worth on Lambda's read-only disk.
 
-Warm: one process per skill answers each kind of request again and again; p50 and p99 of each.
-No store is configured (no TABLE_NAME): that is the relief path's own cost.
+Warm: one process per skill answers each kind of request again and again; p50 and p99 of each,
+Alexa's CanFulfillIntentRequest for a cramp among them. No store is configured (no TABLE_NAME):
+that is the relief path's own cost.
 
 A benchmark, not a test: numbers vary with the machine; nothing here passes or fails.
 """
@@ -31,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from skill import envelopes  # noqa: E402  (the repository is put on the path first)
-from skill.console import Device  # noqa: E402
-from skill.nlu import Match  # noqa: E402
+from console import envelopes  # noqa: E402  (the repository is put on the path first)
+from console.nlu import Match  # noqa: E402
+from console.repl import Device  # noqa: E402
 
 # What the Lambda runtime's bootstrap (awslambdaric) has imported before it imports the handler.
 RUNTIME = "import importlib, json, logging, os, sys, time, traceback"
@@ -104,7 +105,15 @@ def skill_events() -> dict[str, dict]:
             events.setdefault(label, turn.request)
     device.say("my calf is cramping")
     events["SessionEndedRequest"] = device.end_session().request
+    events["CanFulfillIntentRequest"] = can_fulfill_event(events["CrampNowIntent"])
     return events
+
+
+def can_fulfill_event(intent_request: dict) -> dict:
+    """Alexa asking whether the skill would take a cramp said without its name: no session."""
+    event = {key: value for key, value in intent_request.items() if key != "session"}
+    event["request"] = {**intent_request["request"], "type": "CanFulfillIntentRequest"}
+    return event
 
 
 def hello_events() -> dict[str, dict]:

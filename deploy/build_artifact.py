@@ -8,9 +8,10 @@ The artifact holds only what runs on Lambda:
   boto3 (which the Lambda runtime provides, and which the DynamoDB adapter asks for) stays out,
   and from pure-Python wheels only, so the same artifact runs on arm64 Lambda and on the x86-64
   machine whose tests prove it complete;
-- the skill package without the text console's modules, and the Lambda entry;
+- the skill package and the Lambda entry (the text console is a package of its own, left out);
 - the content as JSON, one file per language and per locale with its overlay and facts already
   applied, which the content loader prefers: faster to parse, and no PyYAML;
+- the screens' APL documents and drawings (skill/screens/), without their indentation;
 - bytecode compiled by Python 3.13, the runtime's version. Lambda's code directory is read-only,
   so without it every cold start compiles every module again (see README, "Speed").
 """
@@ -28,8 +29,6 @@ sys.path.insert(0, str(ROOT))  # run as a script: the skill package is the repos
 from skill import content as skill_content  # noqa: E402  (after the path it needs)
 
 LAMBDA_PYTHON_VERSION = "3.13"
-# The text console's modules and SSML read back as text: they never run on Lambda.
-CONSOLE_ONLY = frozenset({"console.py", "nlu.py", "envelopes.py", "transcript.py"})
 
 
 def install_dependencies(python: str, artifacts: Path) -> None:
@@ -61,12 +60,17 @@ def copy_skill(artifacts: Path) -> None:
     target = artifacts / "skill"
     (target / "content").mkdir(parents=True)
     for module in sorted(source.glob("*.py")):
-        if module.name not in CONSOLE_ONLY:
-            shutil.copy2(module, target / module.name)
+        shutil.copy2(module, target / module.name)
     for content in sorted((source / "content").glob("*.yaml")):
         data = skill_content.composed(content.stem, skill_content.read_source)
         json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         (target / "content" / f"{content.stem}.json").write_text(json_text, encoding="utf-8")
+    for document in sorted((source / "screens").rglob("*.json")):
+        packed = target / document.relative_to(source)
+        packed.parent.mkdir(parents=True, exist_ok=True)
+        data = json.loads(document.read_text(encoding="utf-8"))
+        json_text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        packed.write_text(json_text, encoding="utf-8")
     shutil.copy2(ROOT / "lambda" / "lambda_function.py", artifacts / "lambda_function.py")
 
 

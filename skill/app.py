@@ -11,7 +11,20 @@ from ask_sdk_model.response import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill import persistence, replies
-from skill.handlers import REQUEST_HANDLERS, RelieveAnywayExceptionHandler, relief_content
+from skill.handlers import (
+    REQUEST_HANDLERS,
+    CanFulfillHandler,
+    CannotFulfillExceptionHandler,
+    DeleteDataHandler,
+    RelieveAnywayExceptionHandler,
+    ScreenTouchHandler,
+    answers_with_relief,
+    cannot_fulfill,
+    is_can_fulfill,
+    log_can_fulfill_failure,
+    relief_content,
+)
+from skill.nesting import MAX_NESTING, nested_too_deeply
 from skill.state import Conversation
 
 log = logging.getLogger(__name__)
@@ -45,6 +58,9 @@ class ReliefFirstSkill(CustomSkill):
         except Exception as error:
             failure = error
         request = request_envelope.request
+        if is_can_fulfill(request):
+            log_can_fulfill_failure(request, failure)
+            return cannot_fulfill_envelope()
         log.error(
             "request %s failed past the skill's exception handler",
             getattr(request, "request_id", None),
@@ -62,11 +78,17 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
     builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
+    # First: UnspokenRequestHandler would take these request types too, with an empty answer.
+    builder.add_request_handler(CanFulfillHandler())
+    builder.add_request_handler(ScreenTouchHandler())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
-        builder.add_global_request_interceptor(persistence.RecallWhenNeeded(memory))
+        builder.add_global_request_interceptor(
+            persistence.RecallWhenNeeded(memory, answers_with_relief, DeleteDataHandler.intents)
+        )
         builder.add_global_response_interceptor(persistence.KeepWhatChanged(memory))
+    builder.add_exception_handler(CannotFulfillExceptionHandler())
     builder.add_exception_handler(RelieveAnywayExceptionHandler())
     return ReliefFirstSkill(skill_configuration=builder.skill_configuration)
 
@@ -77,15 +99,31 @@ def handle_event(skill: CustomSkill, event: dict, context=None) -> dict:
     An event the SDK cannot even read still gets the first relief instruction back, and so does
     one whose handling fails (see ReliefFirstSkill): a person in a cramp hears what to do
     whatever went wrong. Only a request for another skill is refused: that error is raised.
+    The log never quotes the event (the SDK's errors do), only what kind of failure it was.
     """
+    if nested_too_deeply(event):
+        log.error("unreadable request envelope: nested more than %d deep", MAX_NESTING)
+        return skill.serializer.serialize(relief_anyway_envelope())
     try:
         envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         if envelope.request is None:
             raise ValueError("the event has no request")
-    except Exception:
-        log.exception("unreadable request envelope")
+    except Exception as error:
+        log.error("unreadable request envelope: %s", type(error).__name__)
+        if _request_type(event) == "CanFulfillIntentRequest":
+            return skill.serializer.serialize(cannot_fulfill_envelope())
         return skill.serializer.serialize(relief_anyway_envelope())
     return skill.serializer.serialize(skill.invoke(envelope, context))
+
+
+def _request_type(event) -> object:
+    request = event.get("request") if isinstance(event, dict) else None
+    return request.get("type") if isinstance(request, dict) else None
+
+
+def cannot_fulfill_envelope() -> ResponseEnvelope:
+    """A complete answer to a CanFulfillIntentRequest that failed: NO, with nothing said."""
+    return ResponseEnvelope(version=RESPONSE_VERSION, response=cannot_fulfill())
 
 
 def relief_anyway_envelope(locale: str | None = None) -> ResponseEnvelope:

@@ -30,6 +30,7 @@ class Step(NamedTuple):
     hold: int = 0
     cue: str = ""
     release: str = ""
+    pose: str = ""
 
 
 class Sequence(NamedTuple):
@@ -79,11 +80,15 @@ class Hold(NamedTuple):
 
 
 class Stretch(NamedTuple):
-    """One stretch of the daily routine: its name, one sentence on how, and its timed holds."""
+    """One stretch of the daily routine: its name, one sentence on how, and its timed holds.
+
+    ``pose`` names its drawing on a screen (skill/screens/drawings/<pose>.json).
+    """
 
     name: str
     do: str
     holds: tuple[Hold, ...]
+    pose: str = ""
 
 
 class Routine(NamedTuple):
@@ -141,6 +146,7 @@ class Content:
                     name=stretch["name"],
                     do=stretch["do"],
                     holds=tuple(Hold(**hold) for hold in stretch["holds"]),
+                    pose=stretch.get("pose", ""),
                 )
                 for stretch in routine["stretches"]
             ),
@@ -169,6 +175,13 @@ class Content:
             return self._data["advice"]["phrases"][key]
         except KeyError:
             raise ContentError(f"no advice phrase {key!r} in the content file") from None
+
+    def screen_text(self, key: str) -> str:
+        """Words only a screen shows, stored under ``screens.<key>``: a button's label, say."""
+        try:
+            return self._data["screens"][key]
+        except KeyError:
+            raise ContentError(f"no screen text {key!r} in the content file") from None
 
     def sign_for(self, symptom_id: str | None) -> Sign | None:
         """The red flag a SYMPTOM slot id stands for; None when unfilled or unknown."""

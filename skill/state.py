@@ -24,8 +24,12 @@ ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
 QUESTIONS = ("", ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, ASKED_WANT_TIPS)
 
-# The one thing kept between sessions besides the REMEMBERED fields: the day of the last visit.
+# Kept between sessions besides the REMEMBERED fields: the day of the last visit, and the
+# record's revision, a random token that changes at every write, so that a session writes only
+# over the record it read (skill/persistence.py): never over a newer one, never one deleted since.
 LAST_VISIT = "last_visit"
+REVISION = "revision"
+KEPT_ALONGSIDE = (LAST_VISIT, REVISION)
 
 # Where this session stands with the store: not read yet, read (so it may be written), or off
 # (it failed, or the person asked to be forgotten: nothing more is written this session).
@@ -126,11 +130,11 @@ class Conversation:
 
         A field holds what its default is: a bool (only a bool); a count or position, 0 to
         MAX_COUNT; text of at most MAX_TEXT characters, one of its CHOICES if it has them; a list
-        of counts (the tips heard); or a record of REMEMBERED fields and the last visit, each
-        settled in turn. Values are built afresh, never copied, so however deep a crafted value
-        is nested, nothing reads further into it than one level.
+        of counts (the tips heard); or a record of REMEMBERED fields, the last visit and the
+        revision (KEPT_ALONGSIDE), each settled in turn. Values are built afresh, never copied,
+        so however deep a crafted value is nested, nothing reads further into it than one level.
         """
-        default = cls.FIELDS[name] if name != LAST_VISIT else ""
+        default = "" if name in KEPT_ALONGSIDE else cls.FIELDS[name]
         kind = type(default)
         if type(value) is not kind:
             return copy.deepcopy(default)
@@ -144,7 +148,7 @@ class Conversation:
         if kind is dict:
             return {
                 key: cls.settled(key, value[key])
-                for key in (*cls.REMEMBERED, LAST_VISIT)
+                for key in (*cls.REMEMBERED, *KEPT_ALONGSIDE)
                 if key in value
             }
         return value
@@ -226,10 +230,10 @@ class Conversation:
         unset.
         """
         stored = {}
-        for name in (*self.REMEMBERED, LAST_VISIT):
+        for name in (*self.REMEMBERED, *KEPT_ALONGSIDE):
             value = record.get(name, record.get(self.RENAMED.get(name, name)))
             stored[name] = self.settled(name, value)
-            if name != LAST_VISIT and getattr(self, name) == self.FIELDS[name]:
+            if name in self.REMEMBERED and getattr(self, name) == self.FIELDS[name]:
                 setattr(self, name, copy.deepcopy(stored[name]))
         if not self.in_routine:
             self.routine_step = self.routine_resume_at

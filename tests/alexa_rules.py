@@ -9,7 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 
-from skill import transcript
+from console import transcript
 
 MAX_SSML_CHARACTERS = 8000
 MAX_BREAK_SECONDS = 10

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from helpers import Clock
 
+from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill
-from skill.console import Device
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PATH = ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json"

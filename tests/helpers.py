@@ -9,10 +9,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from skill import transcript
+from console import transcript
+from console.nlu import MODELS_DIR
+from console.repl import Device
 from skill.app import create_skill
-from skill.console import Device
-from skill.nlu import MODELS_DIR
 
 REQUESTS = Path(__file__).parent / "requests"
 #: Midday UTC, far from midnight: the day of a visit cannot change within a test.

@@ -6,10 +6,11 @@ from alexa_rules import check_response
 from helpers import person, request_file
 from helpers import said as words
 
-from skill import envelopes, persistence, speech, transcript
+from console import envelopes, transcript
+from console.nlu import Match, SlotMatch, Understanding
+from console.repl import Device
+from skill import persistence, speech
 from skill.app import handle_event
-from skill.console import Device
-from skill.nlu import Match, SlotMatch, Understanding
 from skill.state import ROUTINE, START
 
 TURN_SECONDS = 30

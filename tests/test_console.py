@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_console(*args: str, stdin: str = "") -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "skill.console", *args],
+        [sys.executable, "-m", "console", *args],
         cwd=ROOT,
         input=stdin,
         capture_output=True,

@@ -6,8 +6,8 @@ import pytest
 from alexa_rules import check_response
 from helpers import said as words
 
-from skill import transcript
-from skill.nlu import Match, SlotMatch, Understanding
+from console import transcript
+from console.nlu import Match, SlotMatch, Understanding
 
 
 def step(content, sequence: str, index: int):

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill import content, envelopes, transcript
-from skill.nlu import Understanding
+from console import envelopes, transcript
+from console.nlu import Understanding
+from skill import content
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -221,8 +222,6 @@ def test_the_artifact_holds_only_what_runs_on_lambda(artifact):
     }
     assert {name for name in top if name.endswith(".py")} == {"lambda_function.py", "six.py"}
     assert not list(artifact.rglob("*.so")), "pure Python only: the same files run on arm64"
-    shipped = {path.name for path in (artifact / "skill").glob("*.py")}
-    assert not shipped & {"console.py", "nlu.py", "envelopes.py"}
     sources = sorted(f"{path.stem}.json" for path in (ROOT / "skill" / "content").glob("*.yaml"))
     assert sorted(path.name for path in (artifact / "skill" / "content").iterdir()) == sources
 
@@ -259,3 +258,20 @@ def test_the_deployment_zip_is_under_five_megabytes(artifact):
             if path.is_file():
                 archive.write(path, path.relative_to(artifact))
     assert buffer.tell() < 5_000_000
+
+
+def test_the_artifact_shows_a_screen_only_to_a_device_with_one(artifact, lambda_python):
+    """The documents and drawings travel in the artifact, and are read only when a screen asks."""
+    plain, screen = cramp_event(), cramp_event()
+    interfaces = screen["context"]["System"]["device"]["supportedInterfaces"]
+    interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.2"}}
+    run = run_in_artifact(artifact, lambda_python, [plain, screen])
+    without, with_screen = run["answers"]
+    assert "directives" not in without["response"]
+    (directive,) = with_screen["response"]["directives"]
+    source = json.loads((ROOT / "skill" / "screens" / "step.json").read_text(encoding="utf-8"))
+    assert directive["document"]["mainTemplate"] == source["mainTemplate"]
+    assert spoken(with_screen) == spoken(without)
+    drawings = sorted(path.name for path in (ROOT / "skill" / "screens" / "drawings").iterdir())
+    packed = artifact / "skill" / "screens" / "drawings"
+    assert sorted(path.name for path in packed.iterdir()) == drawings

@@ -12,10 +12,10 @@ import pytest
 from alexa_rules import check_response
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from skill import envelopes
+from console import envelopes
+from console.nlu import Match, SlotMatch
 from skill.app import create_skill, handle_event
-from skill.nlu import Match, SlotMatch
-from skill.persistence import RELIEF_INTENTS
+from skill.handlers import RELIEF_INTENTS
 from skill.state import ADVICE_LISTS, FINISHED_RELIEF, LAST_VISIT, RELIEF, ROUTINE, START
 
 MAX_TURNS = 30

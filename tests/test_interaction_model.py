@@ -9,8 +9,9 @@ from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 
-from skill import envelopes, handlers
-from skill.nlu import Match, built_in_utterances, normalize
+from console import envelopes
+from console.nlu import Match, built_in_utterances, normalize
+from skill import handlers
 
 # Words Alexa reserves for starting a skill; they may not be in an invocation name.
 LAUNCH_WORDS = {

@@ -11,9 +11,10 @@ import re
 import pytest
 from helpers import person
 
+from console import transcript
+from console.nlu import Match, SlotMatch
 from skill import content as skill_content
-from skill import handlers, transcript
-from skill.nlu import Match, SlotMatch
+from skill import handlers
 
 MARKED_LOCALE = "qq-QQ"  # no such language: its content is shipped by the fixture below
 FIELD = re.compile(r"(\{\w+\})")

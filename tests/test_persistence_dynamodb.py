@@ -20,10 +20,11 @@ import pytest
 from ask_sdk_model import RequestEnvelope
 from helpers import new_user_id, person, said
 
-from skill import content, envelopes, persistence
+from console import envelopes
+from console.repl import Device
+from skill import content, persistence
 from skill.app import create_skill, handle_event
-from skill.console import Device
-from skill.state import LAST_VISIT, Conversation
+from skill.state import LAST_VISIT, REVISION, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = ROOT / "tests" / "node" / "node_modules" / ".bin" / "dynalite"
@@ -159,7 +160,7 @@ def test_the_item_holds_only_remembered_fields_and_the_day(server):
     item = server.item(user_id)
     assert set(item) == {"id", "attributes"}
     remembered = item["attributes"]["M"]
-    assert set(remembered) == {*Conversation.REMEMBERED, LAST_VISIT}
+    assert set(remembered) == {*Conversation.REMEMBERED, LAST_VISIT, REVISION}
     assert remembered["disclaimer_heard"] == {"BOOL": True}
 
 
@@ -178,6 +179,43 @@ def test_forget_me_by_voice_deletes_the_item(server):
     hears_disclaimer(person(store(), user_id))
     assert said(person(store(), user_id).say("forget about me")) == TEXT.phrase("forgotten")
     assert server.item(user_id) is None
+
+
+def test_forget_me_wins_over_another_open_session_of_the_same_person(server):
+    """The kitchen's session is open when the bedroom's says "forget me": what the kitchen's
+    session learns after that must not bring the deleted item back."""
+    user_id = new_user_id()
+    person(store(), user_id).say("give me a tip")  # the disclaimer and a tip, stored
+    assert server.item(user_id)["attributes"]["M"]["tips_heard"]["L"]
+    kitchen = person(store(), user_id)
+    kitchen.say("open cramp coach")  # the item is read
+    assert said(person(store(), user_id).say("forget me")) == TEXT.phrase("forgotten")
+    kitchen.say("give me a tip")  # would write the kitchen's record back
+    assert server.item(user_id) is None
+    assert said(person(store(), user_id).say("give me a tip")).endswith(DISCLAIMER)
+
+
+def test_a_session_never_writes_over_a_newer_item(server):
+    user_id = new_user_id()
+    first, second = person(store(), user_id), person(store(), user_id)
+    first.say("open cramp coach")
+    second.say("open cramp coach")
+    first.say("give me a tip")
+    written = server.item(user_id)
+    second.say("give me a tip")  # read before the first session wrote: it keeps nothing
+    assert server.item(user_id) == written
+
+
+def test_an_item_written_by_the_ask_sdk_adapter_is_read_and_updated(server):
+    """Tables filled before revisions (by ask-sdk-dynamodb-persistence-adapter) keep working."""
+    import boto3
+
+    user_id = new_user_id()
+    item = {"id": {"S": user_id}, "attributes": {"M": {"disclaimer_heard": {"BOOL": True}}}}
+    boto3.client("dynamodb", endpoint_url=server.endpoint).put_item(TableName=TABLE, Item=item)
+    device = person(store(), user_id)
+    assert DISCLAIMER not in said(device.say("give me a tip"))
+    assert server.item(user_id)["attributes"]["M"]["tips_heard"]["L"]
 
 
 def test_disabling_the_skill_deletes_the_item(server):
@@ -231,7 +269,7 @@ def test_throttling_costs_only_the_memory(server, caplog):
     from botocore.stub import Stubber
 
     adapter = store()
-    stubber = Stubber(adapter.adapter.dynamodb.meta.client)
+    stubber = Stubber(adapter.client)
     stubber.add_client_error(
         "get_item", "ProvisionedThroughputExceededException", http_status_code=400
     )

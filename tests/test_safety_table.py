@@ -16,9 +16,9 @@ from functools import cache
 import pytest
 from helpers import EMERGENCY_NUMBERS, person
 
+from console import transcript
+from console.nlu import Match, SlotMatch
 from skill import content as skill_content
-from skill import transcript
-from skill.nlu import Match, SlotMatch
 
 EMERGENCY, SAME_DAY, SOON = "emergency", "same day", "soon"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.nlu import FALLBACK_INTENT, Understanding, normalize
+from console.nlu import FALLBACK_INTENT, Understanding, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "interaction_model"

@@ -1,6 +1,7 @@
 import pytest
 
-from skill import speech, transcript
+from console import transcript
+from skill import speech
 
 COUNTS = {10: "ten seconds", 20: "twenty", 30: "thirty"}
 

@@ -12,9 +12,10 @@ from helpers import said
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill import envelopes
+from console import envelopes
+from console.nlu import Understanding
 from skill.app import create_skill, handle_event
-from skill.nlu import Understanding
+from skill.nesting import MAX_NESTING
 from skill.state import (
     CAUSES,
     LAST_VISIT,
@@ -58,8 +59,14 @@ def test_an_escalation_past_the_last_measure_gives_the_red_flags(content, caplog
     assert said(answer(attributes, "it still hurts", caplog)) == content.phrase("red_flags")
 
 
-def test_a_record_nested_six_hundred_deep_is_answered_like_any_other(content, caplog):
-    attributes = {"stage": RELIEF, "sequence": "calf", "kept": nested(600), "other": nested(600)}
+def test_a_record_nested_as_deep_as_the_door_lets_in_is_answered_like_any_other(content, caplog):
+    depth = MAX_NESTING - 5  # deeper is refused at the door (skill/nesting.py)
+    attributes = {
+        "stage": RELIEF,
+        "sequence": "calf",
+        "kept": nested(depth),
+        "other": nested(depth),
+    }
     response = answer(attributes, "next", caplog)
     assert said(response).startswith(content.sequences["calf"].steps[1].do)
     assert response["sessionAttributes"]["kept"] == {}

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from console import transcript
 from skill import content as skill_content
-from skill import transcript
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,8 +1,8 @@
 import pytest
 from alexa_signing import CHAIN_URL, CertificateAuthority
 
-from skill import envelopes
-from skill.nlu import Understanding
+from console import envelopes
+from console.nlu import Understanding
 from webserver.app import Settings, create_app
 
 

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from web_helpers import check_refusal
 
-from skill import envelopes
+from console import envelopes
+from console.nlu import Understanding
 from skill.app import create_skill
-from skill.nlu import Understanding
 from webserver import envelope as envelope_checks
 from webserver.app import Settings, create_app
 from webserver.envelope import KNOWN_REQUEST_TYPES

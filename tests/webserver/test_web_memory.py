@@ -5,7 +5,7 @@ import json
 from ask_sdk_model import RequestEnvelope
 from web_helpers import body_of
 
-from skill import envelopes
+from console import envelopes
 from skill.app import create_skill
 from skill.persistence import SqliteAdapter
 from webserver.app import Settings, create_app

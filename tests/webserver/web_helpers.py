@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from skill import envelopes
+from console import envelopes
 
 
 def launch(skill_id: str = envelopes.DEFAULT_SKILL_ID) -> dict:

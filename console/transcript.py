@@ -1,7 +1,7 @@
 """SSML back into text: what the console prints and what the tests measure.
 
-Kept out of skill/speech.py so that the Lambda artifact, which never reads its own speech back,
-does not carry it (deploy/build_artifact.py leaves it out with the console's modules).
+Kept out of skill/ so that the Lambda artifact, which never reads its own speech back, does not
+carry it.
 """
 
 import re

@@ -1,9 +1,9 @@
 """Try Cramp Coach without a device: type what you would say, read what Alexa would say.
 
-    python -m skill.console                      # interactive
-    python -m skill.console "my foot is cramping" "next" "it's gone"
+    python -m console                                           # interactive
+    python -m console "my foot is cramping" "next" "it's gone"
 
-Each line goes through the same interaction model Alexa gets (skill/nlu.py), becomes a real
+Each line goes through the same interaction model Alexa gets (console/nlu.py), becomes a real
 request envelope, and is answered by the same skill object the Lambda entry uses.
 
 The console remembers you between runs the way the skill does on Alexa (skill/persistence.py):
@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from skill import envelopes, persistence, transcript
+from console import envelopes, transcript
+from console.nlu import Match, Understanding, normalize
+from skill import persistence
 from skill.app import create_skill, handle_event
-from skill.nlu import Match, Understanding, normalize
 
 EXIT_WORDS = {"/quit", "/exit"}
 # One person at this keyboard: the same user id every run, so the skill can remember them.
@@ -178,9 +179,7 @@ def run_interactive(device: Device) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m skill.console", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m console", description=__doc__.split("\n")[0])
     parser.add_argument("utterances", nargs="*", help="say these in order and exit")
     parser.add_argument("--locale", default="en-US")
     memory = parser.add_mutually_exclusive_group()
@@ -206,7 +205,3 @@ def main(argv: list[str] | None = None) -> int:
     else:
         run_interactive(device)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from console.repl import main
+
+sys.exit(main())
