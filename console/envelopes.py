@@ -1,6 +1,7 @@
 """Alexa request envelopes as Alexa sends them (JSON-shaped dicts), for the console and tests."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -10,9 +11,17 @@ DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Session:
-    """One Alexa session: its ids, and the attributes the skill hands back each turn."""
+    """One Alexa session: its ids, and the attributes the skill hands back each turn.
+
+    ``clock`` gives each request's timestamp: the real time, or a fixed one in tests, so that no
+    test depends on the time of day.
+    """
 
     skill_id: str = DEFAULT_SKILL_ID
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
@@ -21,6 +30,7 @@ class Session:
     attributes: dict = field(default_factory=dict)
     new: bool = True
     locale: str = "en-US"
+    clock: Callable[[], datetime] = utc_now
 
 
 def launch_request(session: Session) -> dict:
@@ -52,7 +62,7 @@ def session_ended_request(session: Session, reason: str = "USER_INITIATED") -> d
 
 def skill_disabled_event(user_id: str, skill_id: str = DEFAULT_SKILL_ID) -> dict:
     """What Alexa sends, outside any session, when a person disables the skill."""
-    now = _now()
+    now = _timestamp(utc_now())
     return {
         "version": "1.0",
         "context": {
@@ -73,8 +83,9 @@ def skill_disabled_event(user_id: str, skill_id: str = DEFAULT_SKILL_ID) -> dict
     }
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _timestamp(moment: datetime) -> str:
+    """A request timestamp as Alexa writes it: UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _resolution(session: Session, slot) -> dict:
@@ -89,12 +100,12 @@ def _resolution(session: Session, slot) -> dict:
 
 
 def _envelope(session: Session, request: dict) -> dict:
-    application = {"applicationId": session.skill_id}
-    user = {"userId": session.user_id}
+    """Session and context each get their own ``application`` and ``user`` objects, as in the
+    JSON Alexa sends, so that a test can change one without the other."""
     request = {
         **request,
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-        "timestamp": _now(),
+        "timestamp": _timestamp(session.clock()),
         "locale": session.locale,
     }
     return {
@@ -102,14 +113,14 @@ def _envelope(session: Session, request: dict) -> dict:
         "session": {
             "new": session.new,
             "sessionId": session.session_id,
-            "application": application,
+            "application": {"applicationId": session.skill_id},
             "attributes": dict(session.attributes),
-            "user": user,
+            "user": {"userId": session.user_id},
         },
         "context": {
             "System": {
-                "application": application,
-                "user": user,
+                "application": {"applicationId": session.skill_id},
+                "user": {"userId": session.user_id},
                 "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
                 "apiEndpoint": API_ENDPOINT,
             }

@@ -18,7 +18,9 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from console import envelopes, transcript
 from console.nlu import Match, Understanding, normalize, shared_understanding
@@ -66,9 +68,11 @@ class Device:
         locale: str = "en-US",
         skill_id: str | None = None,
         user_id: str | None = None,
+        clock: Callable[[], datetime] = envelopes.utc_now,
         exact_only: bool = False,
     ):
         self.skill = skill or create_skill()
+        self.clock = clock
         self.understanding = shared_understanding(locale, exact_only)
         self.locale = locale
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
@@ -108,7 +112,9 @@ class Device:
         return turn
 
     def _open_session(self) -> None:
-        self.session = envelopes.Session(skill_id=self.skill_id, locale=self.locale)
+        self.session = envelopes.Session(
+            skill_id=self.skill_id, locale=self.locale, clock=self.clock
+        )
         if self._user_id is None:
             self._user_id = self.session.user_id
         self.session.user_id = self._user_id

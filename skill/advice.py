@@ -7,7 +7,8 @@ each page ending in "want to hear more?", and the last one in the list's closing
 """
 
 from skill import speech
-from skill.content import AdviceList, Content, Page
+from skill.content import AdviceList, Content, Page, Stretch
+from skill.display import MOVE_BUTTONS, PAGE, STEP, Hold, Screen
 from skill.replies import Reply, disclaimer_once, list_card_text, red_flags_card_text
 from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
 
@@ -48,6 +49,7 @@ def see_doctor(content: Content, conversation: Conversation, symptom_id: str | N
         speech=speech.sentences(content.urgency[sign.level], sign.why, disclaimer),
         card_title=content.red_flags.title,
         card_text=red_flags_card_text(content),
+        screen=Screen(PAGE, heading=content.urgency[sign.level], items=(sign.why,)),
     )
 
 
@@ -232,13 +234,17 @@ def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply
         conversation.advice_first = 0
     order = _reading_order(len(advice_list.pages), conversation.advice_first)
     conversation.advice_step = min(max(conversation.advice_step, 0), len(order) - 1)
-    said = _page_speech(advice_list.pages[order[conversation.advice_step]], lead)
+    page = advice_list.pages[order[conversation.advice_step]]
+    said = _page_speech(page, lead)
     card = {"card_title": advice_list.title, "card_text": list_card_text(advice_list)}
+    screen = Screen(PAGE, heading=page.title, items=page.items)
     if conversation.advice_step == len(order) - 1:
-        return Reply(speech=f"{said} {speech.sentences(advice_list.closing)}", **card)
+        closing = speech.sentences(advice_list.closing)
+        return Reply(speech=f"{said} {closing}", screen=screen, **card)
     reply = Reply(
         speech=f"{said} {speech.sentences(content.advice_text('want_more'))}",
         reprompt=speech.sentences(content.advice_text("want_more_reprompt")),
+        screen=screen._replace(buttons=MOVE_BUTTONS),
     )
     return reply._replace(**card) if conversation.advice_step == 0 else reply
 
@@ -267,7 +273,28 @@ def _stretch(content: Content, conversation: Conversation, *lead: str) -> Reply:
         for hold in stretch.holds
     ]
     parts += [speech.pause(1), speech.sentences(prompt)]
-    return Reply(speech=speech.slow(" ".join(parts)), reprompt=speech.sentences(reprompt))
+    return Reply(
+        speech=speech.slow(" ".join(parts)),
+        reprompt=speech.sentences(reprompt),
+        screen=stretch_screen(stretch, " ".join(lead)),
+    )
+
+
+def stretch_screen(stretch: Stretch, lead: str = "") -> Screen:
+    """A stretch on a screen: its name, drawing and instruction, and the progress of its holds."""
+    holds = []
+    said_before = f"{lead} {stretch.name}. {stretch.do}"
+    for hold in stretch.holds:
+        holds.append(Hold(f"{said_before} {hold.cue}", hold.seconds))
+        said_before = hold.release
+    return Screen(
+        STEP,
+        heading=stretch.name,
+        text=stretch.do,
+        pose=stretch.pose,
+        holds=tuple(holds),
+        buttons=MOVE_BUTTONS,
+    )
 
 
 def _routine_reprompt(content: Content, conversation: Conversation) -> str:

@@ -1,11 +1,15 @@
-"""Loads what the skill says from ``skill/content/<language>.yaml`` and hands it out by key.
+"""Loads what the skill says from ``skill/content/<language>.yaml``, with a small overlay per
+locale (``<language>-<REGION>.yaml``: the emergency number, words and spellings of that country),
+and hands it out by key.
 
-The Lambda artifact carries ``<language>.json`` instead, made from the YAML at build time
-(deploy/build_artifact.py): it parses faster on a cold start and needs no PyYAML on Lambda.
+The Lambda artifact carries each locale and language as one ``.json`` instead, composed from the
+YAML at build time (deploy/build_artifact.py): it parses faster on a cold start and needs no
+PyYAML on Lambda.
 """
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -26,6 +30,7 @@ class Step(NamedTuple):
     hold: int = 0
     cue: str = ""
     release: str = ""
+    pose: str = ""
 
 
 class Sequence(NamedTuple):
@@ -75,11 +80,15 @@ class Hold(NamedTuple):
 
 
 class Stretch(NamedTuple):
-    """One stretch of the daily routine: its name, one sentence on how, and its timed holds."""
+    """One stretch of the daily routine: its name, one sentence on how, and its timed holds.
+
+    ``pose`` names its drawing on a screen (skill/screens/drawings/<pose>.json).
+    """
 
     name: str
     do: str
     holds: tuple[Hold, ...]
+    pose: str = ""
 
 
 class Routine(NamedTuple):
@@ -137,6 +146,7 @@ class Content:
                     name=stretch["name"],
                     do=stretch["do"],
                     holds=tuple(Hold(**hold) for hold in stretch["holds"]),
+                    pose=stretch.get("pose", ""),
                 )
                 for stretch in routine["stretches"]
             ),
@@ -166,6 +176,13 @@ class Content:
         except KeyError:
             raise ContentError(f"no advice phrase {key!r} in the content file") from None
 
+    def screen_text(self, key: str) -> str:
+        """Words only a screen shows, stored under ``screens.<key>``: a button's label, say."""
+        try:
+            return self._data["screens"][key]
+        except KeyError:
+            raise ContentError(f"no screen text {key!r} in the content file") from None
+
     def sign_for(self, symptom_id: str | None) -> Sign | None:
         """The red flag a SYMPTOM slot id stands for; None when unfilled or unknown."""
         sign = self.symptoms.get(symptom_id or "")
@@ -177,41 +194,99 @@ class Content:
 
 
 def for_locale(locale: str | None) -> Content:
-    """Content for a request's locale; a language we ship no file for gets English.
+    """Content for a request's locale: its own overlay if we ship one, else its language's file.
 
-    The locale only picks one of ``languages()``: request data never becomes part of a path, and
-    however many odd locales arrive, at most one Content per shipped language is ever cached.
+    A locale never falls back to another language, only to its own; a language we ship nothing
+    for at all gets English, the one answer that still gives relief. The locale only picks one
+    of ``shipped()``: request data never becomes part of a path, and however many odd locales
+    arrive, at most one Content per shipped file is ever cached.
     """
-    language = locale.split("-")[0].lower() if isinstance(locale, str) else DEFAULT_LANGUAGE
-    return load(language if language in languages() else DEFAULT_LANGUAGE)
+    if not isinstance(locale, str):
+        locale = DEFAULT_LOCALE
+    language, _, region = locale.partition("-")
+    exact = f"{language.lower()}-{region.upper()}"
+    for name in (exact, language.lower()):
+        if name in shipped():
+            return load(name)
+    return load(DEFAULT_LANGUAGE)
 
 
 @cache
-def languages() -> frozenset[str]:
-    """The languages we ship, one content file each: listed once per process, at first use."""
-    names = (name.partition(".") for name in os.listdir(CONTENT_DIR))
+def shipped() -> frozenset[str]:
+    """What we ship, listed once per process at first use: languages (``en``), one content file
+    each, and locale overlays (``en-GB``) that hold only what differs in that country."""
+    stems = (name.partition(".") for name in os.listdir(CONTENT_DIR))
     return frozenset(
-        stem
-        for stem, _, suffix in names
-        if suffix in ("json", "yaml") and stem.isascii() and stem.isalpha() and stem.islower()
+        stem for stem, _, suffix in stems if suffix in ("json", "yaml") and _is_content_name(stem)
     )
 
 
+def _is_content_name(stem: str) -> bool:
+    language, dash, region = stem.partition("-")
+    if not (language.isascii() and language.isalpha() and language.islower()):
+        return False
+    return not dash or (region.isascii() and region.isalpha() and region.isupper())
+
+
 @cache
-def load(language: str = DEFAULT_LANGUAGE) -> Content:
-    """Parse the content file for a language once per process: prebuilt JSON if there is one."""
-    if language not in languages():
-        raise ContentError(f"no content file for the language {language!r}")
-    prebuilt = _content_file(language, ".json")
+def load(name: str = DEFAULT_LANGUAGE) -> Content:
+    """Content for a language (``en``) or a shipped locale (``en-GB``), parsed once per process.
+
+    The Lambda artifact carries each one prebuilt as JSON, overlay and facts already applied.
+    """
+    if name not in shipped():
+        raise ContentError(f"no content file for {name!r}")
+    prebuilt = _content_file(name, ".json")
     if os.path.isfile(prebuilt):
         with open(prebuilt, encoding="utf-8") as stream:
             return Content(json.load(stream))
+    return Content(composed(name, read_source))
+
+
+def composed(name: str, read: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """The whole content of a language or locale, from ``read(stem)`` of the files it is made of.
+
+    A locale's overlay is laid over its language's file (mappings merge, anything else is
+    replaced), then each ``{fact}`` named under ``facts`` (the emergency number, as people in
+    that country say it) is written into every string.
+    """
+    language = name.partition("-")[0]
+    data = read(language)
+    if name != language:
+        data = _overlaid(data, read(name))
+    facts = {f"{{{key}}}": str(value) for key, value in data.get("facts", {}).items()}
+    return _with_facts(data, facts)
+
+
+def _overlaid(base: Any, overlay: Any) -> Any:
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = _overlaid(base.get(key), value)
+        return merged
+    return overlay
+
+
+def _with_facts(value: Any, facts: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for placeholder, fact in facts.items():
+            value = value.replace(placeholder, fact)
+        return value
+    if isinstance(value, dict):
+        return {key: _with_facts(item, facts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_facts(item, facts) for item in value]
+    return value
+
+
+def read_source(stem: str) -> dict[str, Any]:
+    """One YAML file of ``skill/content/`` as it is written, before overlays and facts."""
     import yaml  # only where the YAML source is read: never on Lambda
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(_content_file(language, ".yaml"), encoding="utf-8") as stream:
-        return Content(yaml.load(stream, Loader=loader))
+    with open(_content_file(stem, ".yaml"), encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=loader)
 
 
-def _content_file(language: str, suffix: str) -> str:
-    return os.path.join(CONTENT_DIR, f"{language}{suffix}")
+def _content_file(name: str, suffix: str) -> str:
+    return os.path.join(CONTENT_DIR, f"{name}{suffix}")

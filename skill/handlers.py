@@ -1,6 +1,7 @@
 """ASK SDK handlers, one per request kind. Each reads the state, picks a reply, and answers."""
 
 import logging
+import traceback
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
@@ -9,10 +10,17 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale, get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.canfulfill import (
+    CanFulfillIntent,
+    CanFulfillIntentValues,
+    CanFulfillSlot,
+    CanFulfillSlotValues,
+    CanUnderstandSlotValues,
+)
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import advice, persistence, replies
+from skill import advice, display, persistence, replies
 from skill import content as skill_content
 from skill.replies import Reply
 from skill.state import (
@@ -43,12 +51,20 @@ def respond(handler_input: HandlerInput, conversation: Conversation, reply: Repl
         builder.ask(reply.reprompt)
     if reply.card_title:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    if reply.screen is not None and display.supported(handler_input):
+        directive = display.directive_for(reply.screen, content_of(handler_input))
+        if directive is not None:
+            builder.add_directive(directive)
     return builder.set_should_end_session(reply.ends_session).response
 
 
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     """The entity-resolution id of a slot, as Alexa matched it; None when unfilled or no match."""
-    slot = get_slot(handler_input, slot_name)
+    return matched_id(get_slot(handler_input, slot_name))
+
+
+def matched_id(slot) -> str | None:
+    """The id entity resolution matched a slot's value to: one of the slot type's values."""
     if slot is None or slot.resolutions is None:
         return None
     for authority in slot.resolutions.resolutions_per_authority or []:
@@ -85,6 +101,12 @@ class ConversationHandler(AbstractRequestHandler):
     def reply(self, content, conversation, handler_input) -> Reply:
         raise NotImplementedError
 
+    def answers_with_relief(self, conversation: Conversation) -> bool:
+        """Whether this request gets a relief step, so that the store is never waited on
+        (skill/persistence.py). Inside the relief steps every request does, unless its handler
+        says otherwise; outside them, only a ReliefHandler's."""
+        return conversation.in_relief
+
 
 class IntentHandler(ConversationHandler):
     """A handler for the intents named in ``intents``."""
@@ -99,11 +121,24 @@ class LaunchHandler(ConversationHandler):
     def can_handle(self, handler_input):
         return is_request_type("LaunchRequest")(handler_input)
 
+    def answers_with_relief(self, conversation):
+        return False  # a launch starts a new session
+
     def reply(self, content, conversation, handler_input):
         return replies.launch(content, conversation)
 
 
-class CrampNowHandler(IntentHandler):
+class ReliefHandler(IntentHandler):
+    """Intents that start or continue the relief steps whatever the stage: a person in a cramp.
+
+    A new relief intent is a subclass of this and is then known everywhere it matters (the store
+    never runs on it: RELIEF_INTENTS, skill/persistence.py)."""
+
+    def answers_with_relief(self, conversation):
+        return True
+
+
+class CrampNowHandler(ReliefHandler):
     intents = ("CrampNowIntent",)
 
     def reply(self, content, conversation, handler_input):
@@ -118,8 +153,11 @@ class CrampGoneHandler(IntentHandler):
     def reply(self, content, conversation, handler_input):
         return replies.gone(content, conversation)
 
+    def answers_with_relief(self, conversation):
+        return False  # the relief steps end here
 
-class CrampPersistsHandler(IntentHandler):
+
+class CrampPersistsHandler(ReliefHandler):
     """ "It still hurts": escalate during relief; otherwise a cramp is on, or back: the steps
     for the body part it was in, when there was one."""
 
@@ -223,6 +261,11 @@ class YesHandler(IntentHandler):
         if conversation.in_routine:
             return advice.next_stretch(content, conversation)
         return replies.nothing_asked(content, conversation)
+
+    def answers_with_relief(self, conversation):
+        if conversation.question == ASKED_CRAMP_NOW:
+            return True  # "are you having a cramp now?" "yes": the relief steps start
+        return conversation.in_relief and conversation.question != ASKED_IS_IT_GONE
 
 
 class NoHandler(IntentHandler):
@@ -329,6 +372,114 @@ class DeleteDataHandler(IntentHandler):
         return replies.not_forgotten(content)
 
 
+class CanFulfillHandler(AbstractRequestHandler):
+    """Alexa asking, before it routes a request said without the skill's name, whether the skill
+    would take it. Nothing else happens: no speech, no card, no store, no log line.
+
+    YES only for what a person can start with, with no conversation behind it: a cramp (in a body
+    part of ours, or none named) and the longer advice, the intents of ``STANDALONE``. NO for:
+
+    - next, back, repeat, start over, yes, no, more, pause, resume, and "it's gone", "it's
+      easing", "it still hurts": they answer a conversation, and a request routed without the
+      name has none (without one the skill can only say there is nothing to go on with);
+    - help, stop, cancel, home and fallback: said without a name, they are meant for Alexa;
+    - "call an ambulance": the skill cannot call, so it must never be picked as if it could;
+    - "forget me": said without a name, it is no request to delete this skill's record;
+    - an intent the skill does not know.
+
+    A slot value is judged as the intent's handler will judge it, by entity resolution against
+    the interaction model's values and synonyms: matched, it is understood and fulfilled; not
+    matched ("my elbow is cramping"), neither, and the intent is NO. When Alexa sent no
+    resolution to go by, the value may or may not be ours: understood MAYBE, intent MAYBE.
+    """
+
+    STANDALONE = (
+        CrampNowHandler,
+        PreventionHandler,
+        CausesHandler,
+        SeeDoctorHandler,
+        StretchRoutineHandler,
+        TipHandler,
+    )
+
+    def __init__(self):
+        self.standalone_intents = frozenset(
+            name for handler in self.STANDALONE for name in handler.intents
+        )
+
+    def can_handle(self, handler_input):
+        return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+    def handle(self, handler_input):
+        intent = handler_input.request_envelope.request.intent
+        if intent is None or intent.name not in self.standalone_intents:
+            answer = CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO)
+        else:
+            answer = can_fulfill(intent.slots or {})
+        return handler_input.response_builder.set_can_fulfill_intent(answer).response
+
+
+def can_fulfill(slots: dict) -> CanFulfillIntent:
+    """The answer for an intent the skill takes on its own: as sure as its least sure slot."""
+    answers = {name: slot_answer(slot) for name, slot in slots.items() if slot.value}
+    understood = [answer.can_understand for answer in answers.values()]
+    if CanUnderstandSlotValues.NO in understood:
+        verdict = CanFulfillIntentValues.NO
+    elif CanUnderstandSlotValues.MAYBE in understood:
+        verdict = CanFulfillIntentValues.MAYBE
+    else:
+        verdict = CanFulfillIntentValues.YES
+    return CanFulfillIntent(can_fulfill=verdict, slots=answers or None)
+
+
+def slot_answer(slot) -> CanFulfillSlot:
+    """YES for a value entity resolution matched to one of ours, NO for one it matched to none,
+    MAYBE (and not fulfilled) when Alexa sent no resolution to go by."""
+    if matched_id(slot) is not None:
+        return CanFulfillSlot(CanUnderstandSlotValues.YES, CanFulfillSlotValues.YES)
+    authorities = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    if any(a.status.code == StatusCode.ER_SUCCESS_NO_MATCH for a in authorities or []):
+        return CanFulfillSlot(CanUnderstandSlotValues.NO, CanFulfillSlotValues.NO)
+    return CanFulfillSlot(CanUnderstandSlotValues.MAYBE, CanFulfillSlotValues.NO)
+
+
+def cannot_fulfill() -> Response:
+    """The answer to a CanFulfillIntentRequest when anything went wrong: NO, and nothing said.
+
+    Relief speech, the answer to every other failure, is no valid answer to this question, and
+    nobody is in a cramp yet: Alexa routes the request elsewhere, or asks again.
+    """
+    return Response(can_fulfill_intent=CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
+
+
+def is_can_fulfill(request) -> bool:
+    return getattr(request, "object_type", None) == "CanFulfillIntentRequest"
+
+
+def log_can_fulfill_failure(request, exception: BaseException) -> None:
+    """The request id, the kind of failure and where: not its message, which may carry what
+    the person said (a symptom is health information)."""
+    frames = traceback.extract_tb(exception.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    log.error(
+        "can-fulfill request %s failed with %s at %s; answered NO",
+        getattr(request, "request_id", None),
+        type(exception).__name__,
+        where,
+    )
+
+
+class CannotFulfillExceptionHandler(AbstractExceptionHandler):
+    """Any failure while answering a CanFulfillIntentRequest: NO, never relief speech."""
+
+    def can_handle(self, handler_input, exception):
+        return is_can_fulfill(handler_input.request_envelope.request)
+
+    def handle(self, handler_input, exception):
+        log_can_fulfill_failure(handler_input.request_envelope.request, exception)
+        return cannot_fulfill()
+
+
 class SkillDisabledHandler(AbstractRequestHandler):
     """The person disabled the skill: delete their stored record. Nobody hears an event's answer."""
 
@@ -338,6 +489,18 @@ class SkillDisabledHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         persistence.forget(handler_input)
         return handler_input.response_builder.response
+
+
+class ScreenTouchHandler(ConversationHandler):
+    """A tap on a screen's button (an APL UserEvent naming an intent, skill/display.py): answered
+    exactly as that intent would be."""
+
+    def can_handle(self, handler_input):
+        return display.touched_intent(handler_input) in TOUCHABLE
+
+    def reply(self, content, conversation, handler_input):
+        handler = TOUCHABLE[display.touched_intent(handler_input)]
+        return handler.reply(content, conversation, handler_input)
 
 
 class FallbackHandler(ConversationHandler):
@@ -414,6 +577,13 @@ def relief_content(locale) -> skill_content.Content:
         return skill_content.load()
 
 
+# What each of a screen's buttons does: the handler of the intent it stands for.
+TOUCHABLE: dict[str, IntentHandler] = {
+    display.NEXT: NextHandler(),
+    display.BACK: PreviousHandler(),
+    display.GONE: CrampGoneHandler(),
+}
+
 REQUEST_HANDLERS = (
     LaunchHandler(),
     CrampNowHandler(),
@@ -439,6 +609,25 @@ REQUEST_HANDLERS = (
     DeleteDataHandler(),
     SkillDisabledHandler(),
     SessionEndedHandler(),
+    ScreenTouchHandler(),  # before UnspokenRequestHandler, which would take any UserEvent
     UnspokenRequestHandler(),
     FallbackHandler(),
 )
+
+# The intents whose answer is a relief step whatever the stage.
+RELIEF_INTENTS = tuple(
+    intent
+    for handler in REQUEST_HANDLERS
+    if isinstance(handler, ReliefHandler)
+    for intent in handler.intents
+)
+
+
+def answers_with_relief(handler_input: HandlerInput, conversation: Conversation) -> bool:
+    """Whether the handler the SDK will pick for this request (the first in REQUEST_HANDLERS that
+    can handle it; for a tap on a screen's button, the handler of the intent it stands for)
+    answers it with a relief step."""
+    handler = TOUCHABLE.get(display.touched_intent(handler_input)) or next(
+        (handler for handler in REQUEST_HANDLERS if handler.can_handle(handler_input)), None
+    )
+    return isinstance(handler, ConversationHandler) and handler.answers_with_relief(conversation)

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from skill import speech
 from skill.content import AdviceList, Content, Step
+from skill.display import PAGE, RELIEF_BUTTONS, STEP, Hold, Screen
 from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
@@ -17,12 +18,16 @@ from skill.state import (
 
 
 class Reply(NamedTuple):
-    """One response. A reply with a reprompt keeps the session open; one without ends it."""
+    """One response. A reply with a reprompt keeps the session open; one without ends it.
+
+    ``screen`` is what a device with a screen shows beside it (skill/display.py).
+    """
 
     speech: str
     reprompt: str = ""
     card_title: str = ""
     card_text: str = ""
+    screen: Screen | None = None
 
     @property
     def ends_session(self) -> bool:
@@ -54,7 +59,7 @@ def launch(content: Content, conversation: Conversation) -> Reply:
 def start_relief(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
     """The first relief step for a body part: its instruction comes first, after one word."""
     conversation.start_relief(content.sequence_for(body_part_id))
-    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+    return _first_step(content, conversation)
 
 
 def next_step(content: Content, conversation: Conversation) -> Reply:
@@ -86,7 +91,7 @@ def restart_relief(content: Content, conversation: Conversation) -> Reply:
     """The cramp is back after it had gone: the same body part's steps again, from the first."""
     sequence = conversation.sequence if conversation.sequence in content.sequences else "general"
     conversation.start_relief(sequence)
-    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+    return _first_step(content, conversation)
 
 
 def not_a_leg_cramp(content: Content, conversation: Conversation) -> Reply:
@@ -257,6 +262,16 @@ def error(content: Content) -> Reply:
     )
 
 
+def _first_step(content: Content, conversation: Conversation) -> Reply:
+    """The first step, and the steps on a card with the disclaimer: a lost session still leaves
+    them, and someone who has never heard the skill (routed in without its name) reads the
+    disclaimer there instead of hearing it before what to do."""
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))._replace(
+        card_title=content.relief_text("card_title", area=_area(content, conversation)),
+        card_text=_steps_card_text(content, conversation),
+    )
+
+
 def _step(content: Content, conversation: Conversation, lead: str = "") -> Reply:
     conversation.question = ""
     step = content.sequences[conversation.sequence].steps[conversation.step]
@@ -273,7 +288,14 @@ def _timed(content: Content, step: Step, lead: str = "") -> Reply:
     return Reply(
         speech=speech.slow(" ".join(parts)),
         reprompt=speech.sentences(content.phrase("step_reprompt")),
+        screen=step_screen(step, lead),
     )
+
+
+def step_screen(step: Step, lead: str = "") -> Screen:
+    """A relief step on a screen: its drawing, its instruction, and its hold's progress."""
+    holds = (Hold(f"{lead} {step.do} {step.cue}", step.hold),) if step.hold else ()
+    return Screen(STEP, text=step.do, pose=step.pose, holds=holds, buttons=RELIEF_BUTTONS)
 
 
 def _ask_is_it_gone(content: Content, conversation: Conversation) -> Reply:
@@ -305,11 +327,14 @@ def _steps_card_text(content: Content, conversation: Conversation) -> str:
 
 
 def _red_flags_reply(content: Content, said: str) -> Reply:
-    """Said in one breath, and the session ends; the card lists every red flag."""
+    """Said in one breath, and the session ends; the card lists every red flag, and a screen
+    shows the most urgent ones."""
+    most_urgent = content.red_flags.pages[0]
     return Reply(
         speech=speech.sentences(said),
         card_title=content.red_flags.title,
         card_text=red_flags_card_text(content),
+        screen=Screen(PAGE, heading=most_urgent.title, items=most_urgent.items),
     )
 
 

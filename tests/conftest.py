@@ -1,15 +1,24 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
+from helpers import Clock
+from hypothesis import settings
 
 from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = Path(__file__).parent / "requests"
 MODEL_PATH = ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
+
+# Property-based tests: locally, new examples each run and failures kept in .hypothesis/ to be
+# tried first next time; on CI (.ci/run sets HYPOTHESIS_PROFILE=ci), a fixed seed, so a run there
+# is repeatable. Either way a failure prints a @reproduce_failure blob that replays it.
+settings.register_profile("dev", print_blob=True)
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -19,19 +28,15 @@ def skill():
 
 @pytest.fixture
 def device(skill):
-    return Device(skill=skill)
+    """An Echo for one person, at a fixed time of day."""
+    return Device(skill=skill, clock=Clock())
 
 
 @pytest.fixture(scope="session")
 def content():
-    return skill_content.load("en")
+    return skill_content.for_locale("en-US")
 
 
 @pytest.fixture(scope="session")
 def language_model():
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
-
-
-def request_file(name: str) -> dict:
-    """A request envelope saved as Alexa sends it."""
-    return json.loads((REQUESTS / f"{name}.json").read_text(encoding="utf-8"))

@@ -3,13 +3,14 @@ routine and tips. Every response here is also held to Alexa's rules (tests/alexa
 
 import pytest
 from alexa_rules import check_response
-from conftest import request_file
+from helpers import person, request_file
+from helpers import said as words
 
 from console import envelopes, transcript
 from console.nlu import Match, SlotMatch, Understanding
 from console.repl import Device
 from skill import persistence, speech
-from skill.app import create_skill, handle_event
+from skill.app import handle_event
 from skill.state import ROUTINE, START
 
 TURN_SECONDS = 30
@@ -25,10 +26,6 @@ def say(device):
         return turn
 
     return said
-
-
-def words(turn) -> str:
-    return transcript.to_text(turn.speech)
 
 
 def attributes(turn) -> dict:
@@ -361,7 +358,7 @@ def test_red_flags_most_urgent_first_through_to_the_end(say, content):
         turns.append(say("yes"))
     assert len(turns) == len(pages)
     first = without_disclaimer(turns[0], content)
-    assert first.index("local emergency number") < first.index("same day")
+    assert first.index("nine one one") < first.index("same day")
     assert words(turns[-1]).endswith(content.red_flags.closing)
     assert turns[-1].card["title"] == content.red_flags.title
 
@@ -475,16 +472,16 @@ def test_a_routine_left_part_way_resumes_through_the_store(sqlite_store, content
     """Through a real store: each session on a skill built afresh, as a new Lambda container."""
     stretches = content.routine.stretches
     user_id = "amzn1.ask.account.routine-test"
-    first = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    first = person(sqlite_store, user_id)
     checked(first, "guide me through my stretches")
     checked(first, "next")
     checked(first, "stop")
-    between = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    between = person(sqlite_store, user_id)
     checked(between, "open cramp coach")
     checked(between, "my calf is cramping")  # a cramp in between leaves the routine's place
     checked(between, "it's gone")
     checked(between, "no")
-    later = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    later = person(sqlite_store, user_id)
     checked(later, "open cramp coach")
     resumed = checked(later, "resume")
     assert words(resumed).startswith(stretches[1].name)
@@ -493,7 +490,7 @@ def test_a_routine_left_part_way_resumes_through_the_store(sqlite_store, content
     for stretch in stretches[2:]:
         assert words(checked(later, "next")).startswith(stretch.name)
     checked(later, "next")  # the routine is done: nothing left to resume
-    again = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+    again = person(sqlite_store, user_id)
     checked(again, "open cramp coach")
     assert words(checked(again, "resume")).startswith(content.phrase("nothing_to_move_through"))
 
@@ -502,7 +499,7 @@ def test_tips_differ_across_sessions_through_the_store(sqlite_store, content):
     user_id = "amzn1.ask.account.tips-test"
     heard = []
     for _ in range(len(content.tips) + 1):
-        device = Device(create_skill(persistence_adapter=sqlite_store), user_id=user_id)
+        device = person(sqlite_store, user_id)
         turn = checked(device, "ask cramp coach for a tip")
         assert turn.session_ended
         heard.append(next(tip for tip in content.tips if tip in words(turn)))

@@ -1,14 +1,14 @@
 """The content file against the code, against itself, and against the medical notes."""
 
 import ast
+import os
 import re
 import string
 from pathlib import Path
 
 import pytest
-import yaml
 
-from skill.content import CONTENT_DIR
+from skill import content as skill_content
 
 SKILL_DIR = Path(__file__).resolve().parent.parent / "skill"
 # Accessor method -> where its keys live in the content file.
@@ -16,6 +16,7 @@ CONTENT_LOOKUPS = {
     "phrase": ("phrases",),
     "relief_text": ("relief",),
     "advice_text": ("advice", "phrases"),
+    "screen_text": ("screens",),
 }
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 
@@ -48,7 +49,8 @@ def all_strings(value, path="") -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def raw():
-    return yaml.safe_load((Path(CONTENT_DIR) / "en.yaml").read_text(encoding="utf-8"))
+    """The en-US content as the skill speaks it: en.yaml with the en-US overlay and facts."""
+    return skill_content.composed("en-US", skill_content.read_source)
 
 
 def section_of(raw, path: tuple[str, ...]) -> dict:
@@ -62,7 +64,7 @@ def test_every_key_the_code_asks_for_exists(raw):
         assert key in section_of(raw, section), f"{where} asks for missing {section}.{key}"
 
 
-@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases")])
+@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases"), ("screens",)])
 def test_every_phrase_is_used_by_the_code(raw, section):
     used = {key for found, key, _ in content_lookups() if found == section}
     assert set(section_of(raw, section)) - used == set()
@@ -107,7 +109,7 @@ def test_prevention_opens_on_an_overview_then_one_page_per_topic(content):
 
 def test_red_flags_have_three_levels_and_every_symptom_a_sign(content):
     assert set(content.urgency) == {"emergency", "same_day", "soon"}
-    assert "local emergency number" in content.urgency["emergency"]
+    assert "nine one one" in content.urgency["emergency"]
     assert {sign.level for sign in content.signs.values()} == set(content.urgency)
     assert set(content.symptoms.values()) == set(content.signs)
     for sign in content.signs.values():
@@ -218,9 +220,9 @@ def test_never_diagnoses_and_never_offers_to_call_for_help(raw):
 
 def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
     red_flags = raw["phrases"]["red_flags"]
-    assert "local emergency number" in red_flags
+    assert "nine one one" in red_flags
     assert "chest pain" in red_flags and "swollen" in red_flags
-    assert red_flags.index("emergency number") < red_flags.index("today") < red_flags.index("soon")
+    assert red_flags.index("nine one one") < red_flags.index("today") < red_flags.index("soon")
 
 
 def test_the_wake_word_is_never_spoken(raw):
@@ -231,7 +233,7 @@ def test_the_wake_word_is_never_spoken(raw):
 
 def test_the_skill_says_it_cannot_call(raw):
     cannot_call = raw["phrases"]["cannot_call"]
-    assert "can't make calls" in cannot_call and "local emergency number now" in cannot_call
+    assert "can't make calls" in cannot_call and "call nine one one now" in cannot_call
 
 
 def test_stretches_pull_toward_the_shin(content):
@@ -240,11 +242,20 @@ def test_stretches_pull_toward_the_shin(content):
         assert "toward your shin" in first_steps[name], name
 
 
+def source_articles() -> list[Path]:
+    """The source article, where it is kept beside the repository (../shared/seed, or the folder
+    CRAMP_COACH_ARTICLE_DIR names). A bare clone has none: the test says it was skipped."""
+    default = Path(__file__).resolve().parents[2] / "shared" / "seed"
+    return sorted(Path(os.environ.get("CRAMP_COACH_ARTICLE_DIR", default)).glob("*.txt"))
+
+
 def test_no_sentence_is_copied_from_the_source_article(raw):
     """Any eight words in a row shared with the article count as copying."""
-    article = (Path(__file__).resolve().parents[2] / "shared" / "seed").glob("*.txt")
-    article_words = " ".join(p.read_text(encoding="utf-8") for p in article).lower().split()
-    assert article_words, "the source article is missing"
+    articles = source_articles()
+    if not articles:
+        pytest.skip("the source article is not beside this clone (see CRAMP_COACH_ARTICLE_DIR)")
+    article_words = " ".join(p.read_text(encoding="utf-8") for p in articles).lower().split()
+    assert article_words, "the source article is empty"
     shingles = {" ".join(article_words[i : i + 8]) for i in range(len(article_words) - 7)}
     for path, text in all_strings(raw):
         said = text.lower().split()

@@ -18,14 +18,15 @@ import pytest
 import yaml
 
 from console import envelopes, transcript
-from console.nlu import Understanding
+from console.nlu import Match, Understanding
 from skill import content
+from skill.app import create_skill, handle_event
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TEMPLATE = ROOT / "template.yaml"
 TOOL_ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"}
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 OTHER_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 
 # Runs in the artifact's Python: the events come on stdin, one answer (or error) per event.
@@ -102,7 +103,7 @@ def run_in_artifact(artifact: Path, python: str, events: list[dict], **environ) 
         text=True,
         check=True,
     )
-    return json.loads(result.stdout)
+    return {**json.loads(result.stdout), "log": result.stderr}
 
 
 def cramp_event(skill_id: str = envelopes.DEFAULT_SKILL_ID, said: str = "my calf is cramping"):
@@ -206,10 +207,10 @@ def test_the_artifact_refuses_requests_for_another_skill(artifact, lambda_python
 
 def test_the_artifact_holds_only_what_runs_on_lambda(artifact):
     top = {path.name for path in artifact.iterdir()}
-    packages = {name for name in top if not name.endswith((".dist-info", ".py", "__pycache__"))}
+    packages = {name for name in top if not name.endswith((".dist-info", ".py", ".pyc"))}
     assert packages == {
+        "__pycache__",
         "ask_sdk_core",
-        "ask_sdk_dynamodb",
         "ask_sdk_model",
         "ask_sdk_runtime",
         "certifi",
@@ -220,9 +221,13 @@ def test_the_artifact_holds_only_what_runs_on_lambda(artifact):
         "skill",
         "urllib3",
     }
-    assert {name for name in top if name.endswith(".py")} == {"lambda_function.py", "six.py"}
+    assert {name for name in top if name.endswith((".py", ".pyc"))} == {
+        "lambda_function.py",
+        "six.pyc",
+    }
     assert not list(artifact.rglob("*.so")), "pure Python only: the same files run on arm64"
-    assert sorted(path.name for path in (artifact / "skill" / "content").iterdir()) == ["en.json"]
+    sources = sorted(f"{path.stem}.json" for path in (ROOT / "skill" / "content").glob("*.yaml"))
+    assert sorted(path.name for path in (artifact / "skill" / "content").iterdir()) == sources
 
 
 def test_every_shipped_module_imports_on_lambda(artifact, lambda_python):
@@ -238,9 +243,10 @@ def test_the_bytecode_is_precompiled_for_python_3_13(artifact):
         assert (module.parent / "__pycache__" / f"{module.stem}.cpython-313.pyc").is_file()
 
 
-def test_the_built_content_is_the_yaml_content(artifact):
-    source = yaml.safe_load((ROOT / "skill" / "content" / "en.yaml").read_text(encoding="utf-8"))
-    built = json.loads((artifact / "skill" / "content" / "en.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", sorted(content.shipped()))
+def test_the_built_content_is_the_yaml_content_with_overlay_and_facts(artifact, name):
+    source = content.composed(name, content.read_source)
+    built = json.loads((artifact / "skill" / "content" / f"{name}.json").read_text("utf-8"))
     assert built == json.loads(json.dumps(source))
 
 
@@ -249,10 +255,71 @@ def test_no_prebuilt_content_hides_the_yaml_in_the_source_tree():
     assert not list((ROOT / "skill" / "content").glob("*.json"))
 
 
-def test_the_deployment_zip_is_under_five_megabytes(artifact):
+def test_the_dependencies_ship_as_bytecode_with_only_their_licenses(artifact):
+    """What keeps the zip small: no dependency sources beside their bytecode, no metadata but
+    the licenses, no time zone database of dateutil's own."""
+    sources = {path.relative_to(artifact) for path in artifact.rglob("*.py")}
+    assert {path for path in sources if path.parts[0] != "skill"} == {Path("lambda_function.py")}
+    assert (artifact / "requests" / "__init__.pyc").is_file()
+    kept = {path.name for path in artifact.glob("*.dist-info/**/*") if path.is_file()}
+    assert kept, "every dependency keeps its license"
+    assert all(re.search(r"(?i)licen[cs]e|notice|copying|authors", name) for name in kept)
+    assert not list(artifact.rglob("*.tar.gz"))
+
+
+def test_every_kind_of_request_gets_the_same_answer_from_the_artifact(artifact, lambda_python):
+    """Nothing the skill imports is missing from the artifact: each saved request, each intent
+    of the interaction model and a SkillDisabled event are answered there exactly as from the
+    source tree (a tip only in kind: it is picked at random), with nothing logged as failed."""
+    events = [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "tests" / "requests").glob("*.json"))
+    ]
+    model = json.loads(
+        (ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json").read_text(
+            encoding="utf-8"
+        )
+    )["interactionModel"]["languageModel"]
+    for intent in model["intents"]:
+        declared = tuple(slot["name"] for slot in intent.get("slots", []))
+        match = Match(intent["name"], {}, declared)
+        events.append(envelopes.intent_request(envelopes.Session(), match))
+    events.append(envelopes.skill_disabled_event(f"amzn1.ask.account.{uuid.uuid4().hex}"))
+    run = run_in_artifact(artifact, lambda_python, events)
+    assert "Traceback" not in run["log"] and "failed" not in run["log"], run["log"]
+    skill = create_skill()
+    for event, answer in zip(events, run["answers"], strict=True):
+        expected = handle_event(skill, event)
+        for response in (answer, expected):
+            response.pop("userAgent")  # names the Python that answered
+        request = event["request"]
+        if request.get("intent", {}).get("name") == "TipIntent":
+            assert set(answer["response"]) == set(expected["response"])
+        else:
+            assert answer == expected, request
+
+
+def test_the_deployment_zip_is_under_three_megabytes(artifact):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(artifact.rglob("*")):
             if path.is_file():
                 archive.write(path, path.relative_to(artifact))
-    assert buffer.tell() < 5_000_000
+    assert buffer.tell() < 3_000_000
+
+
+def test_the_artifact_shows_a_screen_only_to_a_device_with_one(artifact, lambda_python):
+    """The documents and drawings travel in the artifact, and are read only when a screen asks."""
+    plain, screen = cramp_event(), cramp_event()
+    interfaces = screen["context"]["System"]["device"]["supportedInterfaces"]
+    interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2024.2"}}
+    run = run_in_artifact(artifact, lambda_python, [plain, screen])
+    without, with_screen = run["answers"]
+    assert "directives" not in without["response"]
+    (directive,) = with_screen["response"]["directives"]
+    source = json.loads((ROOT / "skill" / "screens" / "step.json").read_text(encoding="utf-8"))
+    assert directive["document"]["mainTemplate"] == source["mainTemplate"]
+    assert spoken(with_screen) == spoken(without)
+    drawings = sorted(path.name for path in (ROOT / "skill" / "screens" / "drawings").iterdir())
+    packed = artifact / "skill" / "screens" / "drawings"
+    assert sorted(path.name for path in packed.iterdir()) == drawings

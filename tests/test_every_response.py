@@ -15,7 +15,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from console import envelopes
 from console.nlu import Match, SlotMatch
 from skill.app import create_skill, handle_event
-from skill.persistence import RELIEF_INTENTS
+from skill.handlers import RELIEF_INTENTS
 from skill.state import ADVICE_LISTS, FINISHED_RELIEF, LAST_VISIT, RELIEF, ROUTINE, START
 
 MAX_TURNS = 30

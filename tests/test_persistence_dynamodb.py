@@ -14,21 +14,21 @@ import socket
 import subprocess
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from ask_sdk_model import RequestEnvelope
+from helpers import new_user_id, person, said
 
-from console import envelopes, transcript
+from console import envelopes
 from console.repl import Device
 from skill import content, persistence
 from skill.app import create_skill, handle_event
-from skill.state import LAST_VISIT, Conversation
+from skill.state import LAST_VISIT, REVISION, Conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = ROOT / "tests" / "node" / "node_modules" / ".bin" / "dynalite"
-TEXT = content.load("en")
+TEXT = content.for_locale("en-US")
 DISCLAIMER = TEXT.phrase("disclaimer")
 FIRST_CALF_STEP = TEXT.sequences["calf"].steps[0].do
 FIRST_FOOT_STEP = TEXT.sequences["foot"].steps[0].do
@@ -141,18 +141,6 @@ def store(table: str = TABLE):
     return adapter
 
 
-def person(adapter, user_id: str) -> Device:
-    return Device(create_skill(persistence_adapter=adapter), user_id=user_id)
-
-
-def new_user_id() -> str:
-    return f"amzn1.ask.account.{uuid.uuid4().hex}"
-
-
-def said(turn) -> str:
-    return transcript.to_text(turn.speech)
-
-
 def hears_disclaimer(device: Device) -> bool:
     device.say("my calf is cramping")
     gone = device.say("it's gone")
@@ -172,7 +160,7 @@ def test_the_item_holds_only_remembered_fields_and_the_day(server):
     item = server.item(user_id)
     assert set(item) == {"id", "attributes"}
     remembered = item["attributes"]["M"]
-    assert set(remembered) == {*Conversation.REMEMBERED, LAST_VISIT}
+    assert set(remembered) == {*Conversation.REMEMBERED, LAST_VISIT, REVISION}
     assert remembered["disclaimer_heard"] == {"BOOL": True}
 
 
@@ -191,6 +179,43 @@ def test_forget_me_by_voice_deletes_the_item(server):
     hears_disclaimer(person(store(), user_id))
     assert said(person(store(), user_id).say("forget about me")) == TEXT.phrase("forgotten")
     assert server.item(user_id) is None
+
+
+def test_forget_me_wins_over_another_open_session_of_the_same_person(server):
+    """The kitchen's session is open when the bedroom's says "forget me": what the kitchen's
+    session learns after that must not bring the deleted item back."""
+    user_id = new_user_id()
+    person(store(), user_id).say("give me a tip")  # the disclaimer and a tip, stored
+    assert server.item(user_id)["attributes"]["M"]["tips_heard"]["L"]
+    kitchen = person(store(), user_id)
+    kitchen.say("open cramp coach")  # the item is read
+    assert said(person(store(), user_id).say("forget me")) == TEXT.phrase("forgotten")
+    kitchen.say("give me a tip")  # would write the kitchen's record back
+    assert server.item(user_id) is None
+    assert said(person(store(), user_id).say("give me a tip")).endswith(DISCLAIMER)
+
+
+def test_a_session_never_writes_over_a_newer_item(server):
+    user_id = new_user_id()
+    first, second = person(store(), user_id), person(store(), user_id)
+    first.say("open cramp coach")
+    second.say("open cramp coach")
+    first.say("give me a tip")
+    written = server.item(user_id)
+    second.say("give me a tip")  # read before the first session wrote: it keeps nothing
+    assert server.item(user_id) == written
+
+
+def test_an_item_written_by_the_ask_sdk_adapter_is_read_and_updated(server):
+    """Tables filled before revisions (by ask-sdk-dynamodb-persistence-adapter) keep working."""
+    import boto3
+
+    user_id = new_user_id()
+    item = {"id": {"S": user_id}, "attributes": {"M": {"disclaimer_heard": {"BOOL": True}}}}
+    boto3.client("dynamodb", endpoint_url=server.endpoint).put_item(TableName=TABLE, Item=item)
+    device = person(store(), user_id)
+    assert DISCLAIMER not in said(device.say("give me a tip"))
+    assert server.item(user_id)["attributes"]["M"]["tips_heard"]["L"]
 
 
 def test_disabling_the_skill_deletes_the_item(server):
@@ -244,7 +269,7 @@ def test_throttling_costs_only_the_memory(server, caplog):
     from botocore.stub import Stubber
 
     adapter = store()
-    stubber = Stubber(adapter.adapter.dynamodb.meta.client)
+    stubber = Stubber(adapter.client)
     stubber.add_client_error(
         "get_item", "ProvisionedThroughputExceededException", http_status_code=400
     )
@@ -287,6 +312,69 @@ def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
         listener.close()
         for connection in accepted:
             connection.close()
+
+
+class Trickle:
+    """A DynamoDB endpoint that sends its answer's headers at once, then the body a byte every
+    ``gap`` seconds: each byte well inside the client's read timeout, the whole far outside."""
+
+    def __init__(self, gap: float = 0.1, size: int = 200):
+        self.gap, self.size = gap, size
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.requests = 0
+        self.finished = threading.Event()  # a whole answer was sent
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection = self.listener.accept()[0]
+                self.connections.append(connection)
+                threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += connection.recv(65536)
+            self.requests += 1
+            body = b"{" + b" " * (self.size - 2) + b"}"
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body)
+            )
+            for byte in body:
+                connection.sendall(bytes([byte]))
+                time.sleep(self.gap)
+            self.finished.set()
+
+    def stop(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_a_server_that_trickles_its_answer_is_abandoned_at_the_deadline(monkeypatch, caplog):
+    """The store's budget is a deadline for the whole call: an answer trickled a byte at a time
+    never trips the client's read timeout, yet the person is answered, mid-trickle."""
+    trickle = Trickle()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", trickle.endpoint)
+    try:
+        adapter = store()
+        assert adapter.client  # built first: boto3's import is not what is measured here
+        device = person(adapter, new_user_id())
+        with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+            assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+            assert said(device.say("it's gone")).startswith(TEXT.phrase("gone"))
+            assert trickle.requests == 1
+            assert not trickle.finished.is_set()  # answered while the store was still trickling
+            device.say("no")
+        assert "the call is abandoned" in caplog.text
+        assert trickle.requests == 1  # nothing more asked of the store that session
+    finally:
+        trickle.stop()
 
 
 def test_numbers_come_back_as_python_numbers(server):

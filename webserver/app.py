@@ -2,19 +2,25 @@
 
 POST / takes Alexa requests; GET /healthz answers load balancers. The view first makes the cheap
 checks, in this order: the content type, the size, the body read once (Flask caches it for the
-adapter), UTF-8, one JSON parse, the envelope's fields (``webserver.envelope``, without building
-objects) and the skill id. Then ``SkillAdapter.dispatch_request`` deserializes the envelope (the
-only time it is), runs the verifiers on the exact bytes received (timestamp, then the hardened
-signature check) and calls ``skill.invoke``: the skill is a ``ReliefFirstSkill``, whose answer
-to a readable request is relief speech, never an exception, if the skill fails inside.
-Every refusal is a 4xx with a short JSON reason; a 500 means a bug, and shows no stack trace.
+adapter), UTF-8, one JSON parse, how deeply it nests, the fields the skill reads
+(``webserver.envelope.fields``) and the skill id. Then ``SkillAdapter.dispatch_request``
+deserializes the envelope (the only time it is), runs the verifiers on the exact bytes received
+(timestamp, then the hardened signature check) and calls ``skill.invoke``: the skill is a
+``ReliefFirstSkill``, whose answer to a readable request is relief speech, never an exception,
+if the skill fails inside. Only when the SDK cannot deserialize the envelope does
+``webserver.envelope.readable`` walk it, to name the field in the 400.
+Every refusal is a 4xx with a short JSON reason and one escaped log line; a 500 means a bug, and
+shows no stack trace. No log line quotes a body.
 """
 
 import json
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from flask import Flask, jsonify, request
 from flask_ask_sdk.skill_adapter import (
@@ -31,6 +37,7 @@ from werkzeug.exceptions import (
 )
 
 from skill.app import create_skill
+from skill.nesting import nested_too_deeply
 from webserver import envelope
 from webserver.verification import AlexaRequestVerifier
 
@@ -51,6 +58,9 @@ class Settings:
     skill_id: str | None = None
     verify_signature: bool = True
     verify_timestamp: bool = True
+    #: Processes sharing the port (python -m webserver): one for each core this process may use.
+    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
+    #: Threads per worker.
     threads: int = 8
     #: SQLite file for what the skill remembers (None: skill.persistence's own default).
     store_path: str | None = None
@@ -80,17 +90,19 @@ def create_app(
     # The view checks the skill id (of the context and of the session) before the adapter runs,
     # so the skill is built without its own check: one check, where it can say why.
     skill = create_skill(persistence_adapter=store)
+    skill.serializer = EnvelopeSerializer()
     adapter = SkillAdapter(skill=skill, skill_id=settings.skill_id, verifiers=verifiers, app=app)
 
-    @app.get("/healthz")
+    # Only the methods each route names: no automatic OPTIONS (HEAD stays, with GET).
+    @app.get("/healthz", provide_automatic_options=False)
     def healthz():
         return jsonify(status="ok")
 
-    @app.post("/")
+    @app.post("/", provide_automatic_options=False)
     def alexa():
         event = _read_json_body()
         try:
-            envelope.check(event)
+            envelope.fields(event)
         except envelope.EnvelopeProblem as problem:
             raise BadRequest(str(problem)) from None
         if settings.skill_id and envelope.application_ids(event) != {settings.skill_id}:
@@ -99,13 +111,21 @@ def create_app(
             return adapter.dispatch_request()
         except BadRequest as refused:
             raise BadRequest(_verification_reason(refused)) from None
-        except InternalServerError:  # the adapter has logged the error with its traceback
-            raise InternalServerError("internal error") from None
+        except InternalServerError as failed:
+            if isinstance(failed.__context__, UnreadableEnvelope):
+                raise BadRequest(_unreadable_reason(event)) from None
+            raise InternalServerError("internal error") from None  # the adapter has logged it
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         reason = (error.description or error.name)[:MAX_REASON_CHARS]
-        log.info("refused %s %s: %d %s", request.method, request.path, error.code, reason)
+        log.info(
+            "refused %s %s: %d %s",
+            for_log(request.method),
+            for_log(request.path[:MAX_REASON_CHARS]),
+            error.code,
+            for_log(reason),
+        )
         return jsonify(error=reason), error.code
 
     @app.errorhandler(Exception)
@@ -134,9 +154,42 @@ def warn_if_unverified(settings: Settings) -> None:
         )
 
 
+class UnreadableEnvelope(SerializationException):
+    """The SDK's deserializer could not read the envelope (its own error is not kept: its
+    message quotes the body)."""
+
+
+class EnvelopeSerializer(DefaultSerializer):
+    """The SDK's serializer, whose deserializer failing is told apart from any other failure."""
+
+    def deserialize(self, payload, obj_type):
+        try:
+            return super().deserialize(payload, obj_type)
+        except Exception as error:
+            raise UnreadableEnvelope(type(error).__name__) from None
+
+
+def for_log(text: str) -> str:
+    """``text`` on one line: newlines, other control characters and non-ASCII escaped, so that
+    no request can write a line of its own into the log."""
+    return text.encode("unicode_escape").decode("ascii")
+
+
 def _not_the_adapters_refusal(record: logging.LogRecord) -> bool:
-    """The adapter logs each refusal as an error with a traceback; http_error logs it in a line."""
-    return record.msg != "Request verification failed"
+    """The adapter logs each refusal, and each envelope it cannot read, as an error with a
+    traceback (which may quote the body); http_error logs them in one line instead."""
+    if record.msg == "Request verification failed":
+        return False
+    return not (record.exc_info and isinstance(record.exc_info[1], UnreadableEnvelope))
+
+
+def _unreadable_reason(event) -> str:
+    """Which field the SDK could not read, for the 400."""
+    try:
+        envelope.readable(event)
+    except envelope.EnvelopeProblem as problem:
+        return str(problem)
+    return "the request envelope could not be read"
 
 
 def _read_json_body() -> object:
@@ -157,11 +210,14 @@ def _read_json_body() -> object:
     except UnicodeDecodeError:
         raise BadRequest("the body is not UTF-8") from None
     try:
-        return json.loads(text, parse_constant=_not_json)
+        event = json.loads(text, parse_constant=_not_json)
     except ValueError:
         raise BadRequest("the body is not valid JSON") from None
     except RecursionError:
         raise BadRequest("the body is nested too deeply") from None
+    if nested_too_deeply(event):
+        raise BadRequest("the body is nested too deeply")
+    return event
 
 
 def _not_json(constant: str):

@@ -2,11 +2,15 @@
 
 Two kinds of check, each giving a short reason for a 400:
 
-- the fields the skill and the verifiers read, with the types Alexa sends (``check``'s own
-  field checks, with the clearest reasons), and the request's ``locale`` as a language tag;
-- every field the SDK's model knows, against the types its deserializer turns them into
-  (``readable``). It mirrors ask_sdk_core's DefaultSerializer without building objects, so an
-  envelope that passes can be handed to flask-ask-sdk's SkillAdapter, which deserializes it once.
+- ``fields``: the fields the skill and the verifiers read, with the types Alexa sends (with the
+  clearest reasons), the request's ``locale`` as a language tag and its ``timestamp`` in the one
+  form Alexa sends. Cheap; the endpoint runs it on every request.
+- ``readable``: every field the SDK's model knows, against the types its deserializer turns them
+  into. It mirrors ask_sdk_core's DefaultSerializer without building objects, so it can say which
+  field the SDK could not read. The endpoint runs it only when the SDK's deserializer has failed:
+  on the happy path an envelope is read once, by the SDK.
+
+``check`` is both: what the endpoint accepts.
 """
 
 import importlib
@@ -26,6 +30,11 @@ KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 SESSION_REQUEST_TYPES = frozenset({"LaunchRequest", "IntentRequest", "SessionEndedRequest"})
 #: A BCP 47 language tag as Alexa sends it ("en-US"): letters, then short letter-digit parts.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+#: An ISO 8601 time as Alexa sends it ("2026-11-29T16:03:10Z", perhaps with a fraction of a
+#: second or an offset): the one form accepted, read the same by this check and by the SDK.
+TIMESTAMP = re.compile(
+    r"(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?)(?P<zone>Z|[+-]\d\d:\d\d)?", re.ASCII
+)
 
 _MISSING = object()
 
@@ -44,7 +53,14 @@ def application_ids(event: dict) -> set[str]:
 
 
 def check(event: Any, language_tags: bool = True) -> None:
-    """Raise EnvelopeProblem with a short reason unless ``event`` is a usable envelope.
+    """Raise EnvelopeProblem with a short reason unless ``event`` is a usable envelope: the
+    ``fields`` the skill reads, and ``readable`` by the SDK."""
+    fields(event, language_tags)
+    readable(event)
+
+
+def fields(event: Any, language_tags: bool = True) -> None:
+    """Raise EnvelopeProblem unless the fields the skill and the verifiers read are usable.
 
     ``language_tags=False`` lets any string be the locale
     (the tests use it to send hostile locales to the skill itself).
@@ -68,9 +84,8 @@ def check(event: Any, language_tags: bool = True) -> None:
     session = _field(event, "session", dict, required=required)
     if session is not None:
         _session(session)
-    if request_type == "IntentRequest":
+    if request_type in ("IntentRequest", "CanFulfillIntentRequest"):
         _intent(_field(request, "intent", dict, where="request"))
-    readable(event)
 
 
 def readable(event: dict) -> None:
@@ -140,13 +155,15 @@ def _field(parent: dict, name: str, kind: type, where: str = "", required: bool 
 
 
 def _timestamp(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise EnvelopeProblem("request.timestamp is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
+    parts = TIMESTAMP.fullmatch(text)
+    if not parts:
+        raise EnvelopeProblem("request.timestamp is not an ISO 8601 time")
+    if not parts["zone"]:
         raise EnvelopeProblem("request.timestamp has no time zone")
-    return moment
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # the right form, but no such time (month 13, second 61)
+        raise EnvelopeProblem("request.timestamp is not an ISO 8601 time") from None
 
 
 _KIND_NAMES = {str: "a string", dict: "an object", bool: "true or false", list: "a list"}

@@ -140,7 +140,7 @@ def stays_open(turn: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def content():
-    return skill_content.load("en")
+    return skill_content.for_locale("en-US")
 
 
 def test_a_whole_cramp_conversation(virtual_alexa, server_url, content):

@@ -1,19 +1,26 @@
-"""A bounded load test of the endpoint on 127.0.0.1, with every request verified.
+"""A bounded load test of the endpoint on 127.0.0.1, every request verified, beside a hello world.
 
-    make load                                   # 50 clients for 30 seconds
-    PYTHONPATH=. .venv/bin/python tests/webserver/loadtest.py --clients 10 --seconds 5
+    make load                                          # the defaults below, about 3 minutes
+    make load ARGS="--port 5900 --workers 1 --rates 100,300 --seconds 10"
+    PYTHONPATH=. .venv/bin/python tests/webserver/loadtest.py -h
 
-It starts the server in its own process (waitress, production settings), signing and timestamp
-checks on. Alexa's certificate is replaced by one from a certificate authority made for this run,
-which the server is told to trust; the chain is "fetched" from memory, as Alexa's would be from
-its cache after the first request. Clients keep their connections open and send signed,
-current requests (launch, cramps, help, next, it's gone) for a fixed time, then it reports
-throughput, latency percentiles, errors and the server's memory, and stops the server. It fails
-on any error, or if the server's memory grew by more than MAX_GROWTH_MB once warmed up.
+Two servers are measured the same way, one after the other, in the same run: Cramp Coach as
+``python -m webserver`` runs it (waitress, worker processes, production settings), and a bare
+flask-ask-sdk hello world (bench/hello_world.py's skill behind the SDK's own SkillAdapter and
+RequestVerifier) under the same waitress settings. Alexa's certificate is replaced by one from a
+certificate authority made for this run, which both servers trust alone; the chain is
+"downloaded" from memory. The hello world validates the chain on every request, as the SDK does.
+
+For each server: a warm-up, then a closed loop (``--clients`` keep-alive clients sending signed
+launch, cramp, help, next and "it's gone" requests back to back for ``--seconds``: throughput and
+latency), then an open loop at each fixed offered rate of ``--rates`` for ``--rate-seconds`` each
+(requests sent on a fixed schedule whatever the answers, latency measured from when each was due,
+so a slow server cannot hide its queue). Then Cramp Coach's figures over the hello world's.
+It fails on any error, or if a server's memory grew by more than MAX_GROWTH_MB a worker.
 """
 
 import argparse
-import http.client
+import itertools
 import json
 import os
 import socket
@@ -23,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alexa_signing import CHAIN_URL, CertificateAuthority
@@ -35,30 +43,99 @@ UTTERANCES = ("my calf is cramping", "my foot is cramping", "help", "next", "it'
 POOL_SIZE = 400
 WARM_UP_SECONDS = 5
 MAX_GROWTH_MB = 8.0
+#: Connections the open loop keeps: enough that a request is never late for want of one.
+OPEN_LOOP_CONNECTIONS = 100
+SERVERS = ("cramp-coach", "hello-world")
 
 
-def serve(port: int, ca_path: Path, chain_path: Path, threads: int) -> None:
-    """The server side: the production app, trusting only this run's authority."""
+# --- The servers ----------------------------------------------------------------------------
+
+
+def serve(kind: str, port: int, ca_path: Path, chain_path: Path, args) -> int:
+    """The server side, in its own process: ``kind`` on ``port``, trusting only this run's CA."""
     import logging
+    import warnings
 
-    from webserver.__main__ import make_server
-    from webserver.app import Settings, create_app
-    from webserver.verification import AlexaRequestVerifier
+    from cryptography.utils import CryptographyDeprecationWarning
 
-    chain = chain_path.read_bytes()
+    from webserver.__main__ import listen
+    from webserver.__main__ import serve as serve_workers
+    from webserver.app import Settings
 
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is the point here
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # the SDK's, every request
+    ca, chain = ca_path.read_bytes(), chain_path.read_bytes()
+    settings = Settings(host=HOST, port=port, workers=args.workers, threads=args.threads)
+    build = {"cramp-coach": coach_app, "hello-world": hello_world_app}[kind]
+    return serve_workers(settings, listen(settings), lambda: build(settings, ca, chain, args))
+
+
+def from_memory(chain: bytes):
     def fetch(url: str) -> bytes:
         if url != CHAIN_URL:
             raise OSError(f"nothing served at {url}")
         return chain
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is the point here
-    verifier = AlexaRequestVerifier(trust_roots=[ca_path.read_bytes()], fetch=fetch)
-    settings = Settings(host=HOST, port=port, threads=threads)
-    make_server(create_app(settings, signature_verifier=verifier), settings).run()
+    return fetch
 
 
-def signed_pool(certificate) -> list[tuple[bytes, dict]]:
+def coach_app(settings, ca: bytes, chain: bytes, args):
+    from webserver.app import create_app
+    from webserver.verification import AlexaRequestVerifier
+
+    verifier_class = AlexaRequestVerifier
+    if args.validate_every_request:
+
+        class ValidatingEveryRequest(AlexaRequestVerifier):
+            """No chain cache: the chain validated on every request, as the SDK does."""
+
+            def _validated_chain(self, url):
+                return self._validate_cert_chain(self._load_cert_chain(url))
+
+        verifier_class = ValidatingEveryRequest
+    verifier = verifier_class(trust_roots=[ca], fetch=from_memory(chain))
+    return create_app(settings, signature_verifier=verifier)
+
+
+def hello_world_app(settings, ca: bytes, chain: bytes, args):
+    """bench/hello_world.py's skill behind flask-ask-sdk as its guide shows, with the SDK's own
+    verifiers; only the trust root and the download are this run's."""
+    from ask_sdk_webservice_support.verifier import RequestVerifier
+    from asn1crypto import pem
+    from certvalidator import CertificateValidator, ValidationContext
+    from flask import Flask
+    from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, SkillAdapter
+
+    from bench.hello_world import sb
+
+    class StockVerifier(RequestVerifier):
+        """The SDK's RequestVerifier, trusting the run's CA instead of the system's roots."""
+
+        def _load_cert_chain(self, cert_url):
+            if cert_url not in self._cert_cache:
+                self._cert_cache[cert_url] = from_memory(chain)(cert_url)
+            return self._cert_cache[cert_url]
+
+        def _validate_cert_chain(self, cert_chain):
+            certificates = [der for _, _, der in pem.unarmor(cert_chain, multiple=True)]
+            context = ValidationContext(trust_roots=[ca])
+            validator = CertificateValidator(certificates[0], certificates[1:], context)
+            validator.validate_usage(key_usage={"digital_signature"})
+
+    app = Flask("hello_world")
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    adapter = SkillAdapter(skill=sb.create(), skill_id=None, verifiers=[StockVerifier()], app=app)
+    adapter.register(app=app, route="/")
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    return app
+
+
+# --- The clients ----------------------------------------------------------------------------
+
+
+def signed_pool(certificate) -> list[bytes]:
+    """Complete HTTP requests, signed and current, ready to send on a keep-alive connection."""
     understanding = Understanding("en-US")
     pool = []
     for number in range(POOL_SIZE):
@@ -69,155 +146,292 @@ def signed_pool(certificate) -> list[tuple[bytes, dict]]:
         else:
             event = envelopes.intent_request(session, understanding.understand(UTTERANCES[kind]))
         body = json.dumps(event).encode()
-        pool.append((body, certificate.headers(body)))
+        headers = {**certificate.headers(body), "Host": HOST, "Content-Length": str(len(body))}
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        pool.append(f"POST / HTTP/1.1\r\n{head}\r\n".encode() + body)
     return pool
 
 
-class Client(threading.Thread):
-    def __init__(self, port: int, pool, offset: int, stop: threading.Event, measuring):
-        super().__init__(daemon=True)
-        self.port = port
-        self.pool = pool
-        self.offset = offset
-        self.stop = stop
-        self.measuring = measuring
-        self.latencies: list[float] = []
-        self.errors: list[str] = []
+class Connection:
+    """A keep-alive HTTP/1.1 connection that sends prepared requests: a client as cheap as can
+    be, so that the client's own CPU takes as little as possible from the server's."""
 
-    def run(self):
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        sent = self.offset
-        while not self.stop.is_set():
-            body, headers = self.pool[sent % len(self.pool)]
-            sent += 1
+    def __init__(self, port: int):
+        self.port = port
+        self.socket = None
+        self.buffer = b""
+
+    def exchange(self, request: bytes) -> str:
+        """Send ``request``; "" if answered 200 with speech, else what went wrong."""
+        try:
+            if self.socket is None:
+                self.socket = socket.create_connection((HOST, self.port), timeout=30)
+                self.buffer = b""
+            self.socket.sendall(request)
+            status, body = self._response()
+        except OSError as error:
+            self.close()
+            return repr(error)
+        if status != 200 or b'"outputSpeech"' not in body:
+            return f"{status} {body[:120]!r}"
+        return ""
+
+    def _response(self) -> tuple[int, bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.split(b"\r\n")
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(self.buffer) < length:
+            self._receive()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return int(lines[0].split()[1]), body
+
+    def _receive(self) -> None:
+        data = self.socket.recv(65536)
+        if not data:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += data
+
+    def close(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+            self.socket = None
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies)
+
+        def at(fraction: float) -> float:
+            return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000, 1)
+
+        return {
+            "requests": len(ordered),
+            "errors": len(self.errors),
+            "rps": round(len(ordered) / self.seconds, 1),
+            "p50_ms": at(0.50),
+            "p99_ms": at(0.99),
+            "max_ms": round(ordered[-1] * 1000, 1),
+        }
+
+
+def closed_loop(port: int, pool: list[bytes], clients: int, seconds: float) -> Outcome:
+    """``clients`` connections, each sending its next request as soon as the last is answered."""
+    outcome = Outcome(seconds=seconds)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        connection = Connection(port)
+        latencies, errors = [], []
+        for sent in itertools.count(offset):
             started = time.perf_counter()
-            try:
-                connection.request("POST", "/", body=body, headers=headers)
-                reply = connection.getresponse()
-                data = reply.read()
-                ok = reply.status == 200 and b'"outputSpeech"' in data
-                problem = "" if ok else f"{reply.status} {data[:120]!r}"
-            except (OSError, http.client.HTTPException) as error:
-                problem = repr(error)
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-            elapsed = time.perf_counter() - started
-            if self.measuring.is_set():
-                self.latencies.append(elapsed)
-                if problem:
-                    self.errors.append(problem)
+            if started >= deadline:
+                break
+            problem = connection.exchange(pool[sent % len(pool)])
+            latencies.append(time.perf_counter() - started)
+            if problem:
+                errors.append(problem)
         connection.close()
+        with lock:
+            outcome.latencies += latencies
+            outcome.errors += errors
+
+    _run_threads(client, [n * 7 for n in range(clients)])
+    return outcome
+
+
+def open_loop(port: int, pool: list[bytes], rate: float, seconds: float) -> Outcome:
+    """Requests due every 1/``rate`` seconds for ``seconds``, each sent when due (or as soon as a
+    connection is free); its latency counts from when it was due."""
+    outcome = Outcome(seconds=seconds)
+    lock = threading.Lock()
+    due = itertools.count()
+    start = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+
+    def sender(_: int) -> None:
+        connection = Connection(port)
+        latencies, errors = [], []
+        while True:
+            with lock:
+                number = next(due)
+            if number >= total:
+                break
+            when = start + number / rate
+            wait = when - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            problem = connection.exchange(pool[number % len(pool)])
+            latencies.append(time.perf_counter() - when)
+            if problem:
+                errors.append(problem)
+        connection.close()
+        with lock:
+            outcome.latencies += latencies
+            outcome.errors += errors
+
+    _run_threads(sender, range(OPEN_LOOP_CONNECTIONS))
+    outcome.seconds = time.perf_counter() - start  # longer than planned if the server lagged
+    return outcome
+
+
+def _run_threads(target, arguments) -> None:
+    threads = [threading.Thread(target=target, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+# --- A run ----------------------------------------------------------------------------------
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+    """Resident memory of ``pid`` and its children (the workers), in MB."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    total = 0
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
-def run(clients: int, seconds: int, threads: int) -> int:
-    authority = CertificateAuthority()
-    certificate = authority.issue()
-    with tempfile.TemporaryDirectory() as scratch:
-        ca_path, chain_path = Path(scratch, "ca.der"), Path(scratch, "chain.pem")
-        ca_path.write_bytes(authority.der)
-        chain_path.write_bytes(certificate.chain)
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            port = probe.getsockname()[1]
-        command = [
-            sys.executable,
-            __file__,
-            "--serve",
-            str(port),
-            "--ca",
-            str(ca_path),
-            "--chain",
-            str(chain_path),
-            "--threads",
-            str(threads),
-        ]
-        server = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=os.environ)
-        try:
-            return _measure(server, port, certificate, clients, seconds, threads)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+def measure(kind: str, port: int, files: tuple[Path, Path], pool: list[bytes], args) -> dict:
+    ca_path, chain_path = files
+    command = [sys.executable, __file__, "--serve", kind, "--port", str(port)]
+    command += ["--ca", str(ca_path), "--chain", str(chain_path)]
+    command += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    if args.validate_every_request:
+        command.append("--validate-every-request")
+    server = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=os.environ)
+    try:
+        _wait_until_healthy(server, port)
+        closed_loop(port, pool, args.clients, WARM_UP_SECONDS)
+        rss_start = rss_mb(server.pid)
+        report = {"closed_loop": closed_loop(port, pool, args.clients, args.seconds).summary()}
+        for rate in args.rates:
+            report[f"open_loop_{rate:g}_rps"] = open_loop(
+                port, pool, rate, args.rate_seconds
+            ).summary()
+        report["rss_mb"] = [round(rss_start, 1), round(rss_mb(server.pid), 1)]
+        return report
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
-def _measure(server, port, certificate, clients, seconds, threads) -> int:
-    for _ in range(100):
+def _wait_until_healthy(server: subprocess.Popen, port: int) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
         try:
             with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=1):
-                break
+                return
         except OSError:
             time.sleep(0.1)
+    raise SystemExit("the server never answered /healthz")
+
+
+def ratios(coach: dict, hello: dict) -> dict:
+    """Cramp Coach's figures over the hello world's (throughput: above 1 is faster; latency:
+    below 1 is faster)."""
+    result = {}
+    for part, figures in coach.items():
+        if part == "rss_mb":
+            continue
+        other = hello[part]
+        result[part] = {
+            name: round(figures[name] / other[name], 3)
+            for name in ("rps", "p50_ms", "p99_ms")
+            if other[name]
+        }
+    return result
+
+
+def run(args) -> int:
+    authority = CertificateAuthority()
+    certificate = authority.issue()
     pool = signed_pool(certificate)
-    stop, measuring = threading.Event(), threading.Event()
-    workers = [Client(port, pool, n * 7, stop, measuring) for n in range(clients)]
-    for worker in workers:
-        worker.start()
-    time.sleep(WARM_UP_SECONDS)
-    rss_start = rss_mb(server.pid)
-    measuring.set()
-    started = time.perf_counter()
-    rss_samples = []
-    while time.perf_counter() - started < seconds:
-        time.sleep(1)
-        rss_samples.append(rss_mb(server.pid))
-    measuring.clear()
-    elapsed = time.perf_counter() - started
-    stop.set()
-    for worker in workers:
-        worker.join(timeout=30)
-    latencies = [value for worker in workers for value in worker.latencies]
-    errors = [error for worker in workers for error in worker.errors]
-    rss_end = rss_samples[-1]
-    report = {
-        "clients": clients,
-        "seconds": round(elapsed, 1),
-        "server_threads": threads,
-        "requests": len(latencies),
-        "errors": len(errors),
-        "throughput_rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
-        "p90_ms": round(percentile(latencies, 0.90) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "max_ms": round(max(latencies) * 1000, 1),
-        "server_rss_mb_after_warm_up": round(rss_start, 1),
-        "server_rss_mb_peak": round(max(rss_samples), 1),
-        "server_rss_mb_end": round(rss_end, 1),
+    with tempfile.TemporaryDirectory() as scratch:
+        files = (Path(scratch, "ca.der"), Path(scratch, "chain.pem"))
+        files[0].write_bytes(authority.der)
+        files[1].write_bytes(certificate.chain)
+        reports = {
+            "cramp-coach": measure("cramp-coach", args.port or free_port(), files, pool, args),
+            "hello-world": measure("hello-world", free_port(), files, pool, args),
+        }
+    setup = {
+        "workers": args.workers,
+        "threads": args.threads,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "rate_seconds": args.rate_seconds,
+        "cores": os.cpu_count(),
+        "chain_cache": not args.validate_every_request,
     }
-    print(json.dumps(report, indent=2))
-    for error in errors[:5]:
-        print("error:", error, file=sys.stderr)
-    growth = rss_end - rss_start
-    if errors or growth > MAX_GROWTH_MB:
-        print(f"FAILED: {len(errors)} errors, memory grew {growth:.1f} MB", file=sys.stderr)
+    ratio = ratios(reports["cramp-coach"], reports["hello-world"])
+    print(json.dumps({"setup": setup, **reports, "cramp_coach_over_hello_world": ratio}, indent=2))
+    failures = []
+    for kind, report in reports.items():
+        errors = sum(part["errors"] for name, part in report.items() if name != "rss_mb")
+        growth = report["rss_mb"][1] - report["rss_mb"][0]
+        if errors:
+            failures.append(f"{kind}: {errors} errors")
+        if growth > MAX_GROWTH_MB * args.workers:
+            failures.append(f"{kind}: memory grew {growth:.1f} MB")
+    if failures:
+        print("FAILED: " + "; ".join(failures), file=sys.stderr)
         return 1
-    print(f"OK: no errors, memory grew {growth:.1f} MB (limit {MAX_GROWTH_MB} MB)")
+    print("OK: no errors, memory within bounds")
     return 0
 
 
 def main() -> int:
+    from webserver.app import Settings
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--threads", type=int, default=8, help="server worker threads")
-    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help="Cramp Coach's port (default: a free one)")
+    parser.add_argument("--workers", type=int, default=Settings().workers, help="%(default)s")
+    parser.add_argument("--threads", type=int, default=Settings().threads, help="%(default)s")
+    parser.add_argument("--clients", type=int, default=50, help="closed loop (%(default)s)")
+    parser.add_argument("--seconds", type=float, default=30, help="closed loop (%(default)s)")
+    parser.add_argument(
+        "--rates",
+        type=lambda text: [float(rate) for rate in text.split(",")],
+        default=[50.0, 200.0, 400.0],
+        help="open loop: offered requests a second, comma-separated (50,200,400)",
+    )
+    parser.add_argument("--rate-seconds", type=float, default=10, help="each rate (%(default)s)")
+    parser.add_argument(
+        "--validate-every-request",
+        action="store_true",
+        help="Cramp Coach without its chain cache, to measure what the cache saves",
+    )
+    parser.add_argument("--serve", choices=SERVERS, help=argparse.SUPPRESS)
     parser.add_argument("--ca", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--chain", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.ca, args.chain, args.threads)
-        return 0
-    return run(args.clients, args.seconds, args.threads)
+        return serve(args.serve, args.port, args.ca, args.chain, args)
+    return run(args)
 
 
 if __name__ == "__main__":

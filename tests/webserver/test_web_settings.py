@@ -1,5 +1,9 @@
 """python -m webserver: flags over environment over production defaults."""
 
+import os
+
+import pytest
+
 from skill.persistence import SqliteAdapter, store_from_environment
 from webserver.__main__ import STORE_PATH_ENV, parse_settings, store_environment
 from webserver.app import Settings
@@ -11,6 +15,7 @@ def test_the_defaults_are_local_and_verified():
     assert (settings.host, settings.port) == ("127.0.0.1", 5000)
     assert settings.verify_signature and settings.verify_timestamp
     assert settings.skill_id is None
+    assert settings.workers == len(os.sched_getaffinity(0))
 
 
 def test_the_environment_configures_the_server():
@@ -19,14 +24,16 @@ def test_the_environment_configures_the_server():
         "CRAMP_COACH_PORT": "8080",
         "SKILL_ID": "amzn1.ask.skill.x",
         "CRAMP_COACH_THREADS": "2",
+        "CRAMP_COACH_WORKERS": "3",
     }
     settings = parse_settings([], environ=environ)
-    assert (settings.host, settings.port, settings.skill_id, settings.threads) == (
-        "0.0.0.0",
-        8080,
-        "amzn1.ask.skill.x",
-        2,
-    )
+    assert (
+        settings.host,
+        settings.port,
+        settings.skill_id,
+        settings.threads,
+        settings.workers,
+    ) == ("0.0.0.0", 8080, "amzn1.ask.skill.x", 2, 3)
 
 
 def test_flags_win_over_the_environment():
@@ -60,3 +67,10 @@ def test_each_check_is_turned_off_only_by_its_own_development_flag():
     assert not settings.verify_signature and settings.verify_timestamp
     settings = parse_settings(["--dev-skip-timestamp-check"], environ={})
     assert settings.verify_signature and not settings.verify_timestamp
+
+
+@pytest.mark.parametrize("flags", [["--workers", "0"], ["--threads", "0"]])
+def test_no_workers_or_no_threads_is_refused(flags, capsys):
+    with pytest.raises(SystemExit):
+        parse_settings(flags, environ={})
+    assert "at least 1" in capsys.readouterr().err

@@ -2,7 +2,9 @@
 
 import http.client
 import json
+import socket
 import threading
+import urllib.request
 
 import pytest
 from web_helpers import body_of, launch
@@ -57,3 +59,18 @@ def test_an_oversized_body_gets_the_apps_json_413_and_the_server_keeps_serving(
     status, _, data = post(served, body, alexa_certificate.headers(body))
     assert status == 200
     assert json.loads(data)["response"]["outputSpeech"]["type"] == "SSML"
+
+
+def test_idle_keep_alive_connections_do_not_stop_the_server_answering(served, alexa_certificate):
+    """waitress's default limit, 100 connections, counted idle ones: the 101st waited forever."""
+    idle = [socket.create_connection(("127.0.0.1", served), timeout=10) for _ in range(110)]
+    try:
+        idle[0].sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")  # slow
+        with urllib.request.urlopen(f"http://127.0.0.1:{served}/healthz", timeout=10) as reply:
+            assert json.load(reply) == {"status": "ok"}
+        body = body_of(launch())
+        status, _, _ = post(served, body, alexa_certificate.headers(body))
+        assert status == 200
+    finally:
+        for connection in idle:
+            connection.close()
