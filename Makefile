@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint clean serve load
+.PHONY: run test lint clean serve load mutate
 
 $(INSTALLED): requirements.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,22 @@ serve: $(INSTALLED)
 load: $(INSTALLED)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
+## Mutation testing (mutmut) of skill/ and webserver/verification.py; slow, not part of test.
+## One part only: make mutate MUTANTS="skill.state*"  (mutant names are module.function globs)
+MUTATE_VENV := .venv-mutate
+$(MUTATE_VENV)/.installed: requirements-mutate.txt lambda/requirements.txt
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install --quiet --upgrade pip
+	$(MUTATE_VENV)/bin/pip install --quiet -r requirements-mutate.txt
+	touch $@
+
+mutate: $(MUTATE_VENV)/.installed
+	rm -rf mutants
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-30} $(MUTATE_VENV)/bin/mutmut run --max-children $${MUTATE_JOBS:-2} $(MUTANTS)
+	$(MUTATE_VENV)/bin/mutmut results
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
+	rm -rf $(VENV) $(MUTATE_VENV) mutants .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
 		tests/apl/node_modules
 
 # --- Shipping: the Lambda artifact, the DynamoDB test server, the benchmark -----------------
