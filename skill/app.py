@@ -17,7 +17,6 @@ from skill.handlers import (
     CannotFulfillExceptionHandler,
     DeleteDataHandler,
     RelieveAnywayExceptionHandler,
-    ScreenTouchHandler,
     answers_with_relief,
     cannot_fulfill,
     is_can_fulfill,
@@ -78,9 +77,8 @@ def create_skill(skill_id: str | None = None, persistence_adapter=None) -> Relie
     memory = None if persistence_adapter is None else persistence.Forgiving(persistence_adapter)
     builder = CustomSkillBuilder(persistence_adapter=memory)
     builder.skill_id = skill_id
-    # First: UnspokenRequestHandler would take these request types too, with an empty answer.
+    # First: UnspokenRequestHandler would take this request type too, with an empty answer.
     builder.add_request_handler(CanFulfillHandler())
-    builder.add_request_handler(ScreenTouchHandler())
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler)
     if memory is not None:
