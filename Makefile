@@ -50,7 +50,7 @@ load: $(SERVER)
 ## Mutation testing (mutmut) of skill/ and webserver/verification.py; slow, not part of test.
 ## One part only: make mutate MUTANTS="skill.state*"  (mutant names are module.function globs)
 MUTATE_VENV := .venv-mutate
-$(MUTATE_VENV)/.installed: requirements-mutate.txt lambda/requirements.txt
+$(MUTATE_VENV)/.installed: requirements-mutate.txt requirements-serve.txt requirements.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(MUTATE_VENV)
 	$(MUTATE_VENV)/bin/pip install --quiet --upgrade pip
 	$(MUTATE_VENV)/bin/pip install --quiet -r requirements-mutate.txt
