@@ -27,7 +27,7 @@ $(DEV): requirements-dev.txt $(SERVER)
 
 ## Try the skill in a text console (what you type is what you would say to Alexa).
 run: $(CONSOLE)
-	$(BIN)/python -m console
+	$(BIN)/python -m console $(ARGS)
 
 ## Lint and run the whole test suite.
 test: $(DEV)
