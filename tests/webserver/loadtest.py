@@ -16,7 +16,8 @@ launch, cramp, help, next and "it's gone" requests back to back for ``--seconds`
 latency), then an open loop at each fixed offered rate of ``--rates`` for ``--rate-seconds`` each
 (requests sent on a fixed schedule whatever the answers, latency measured from when each was due,
 so a slow server cannot hide its queue). The closed loop also reports the server's CPU time per
-request (all its processes), which other load on the machine disturbs far less than latency.
+request (all its processes), which other load on the machine disturbs far less than latency,
+and the cores the server kept busy (with the machine to itself, up to one a worker).
 Then Cramp Coach's figures over the hello world's. It fails on any error from Cramp Coach (the
 hello world's are reported), or if a server's memory grew by more than MAX_GROWTH_MB a worker.
 """
@@ -345,6 +346,8 @@ def measure(kind: str, port: int, files: tuple[Path, Path], certificate, args) -
         cpu = cpu_seconds(server.pid) - cpu_start
         report = {"closed_loop": closed.summary()}
         report["closed_loop"]["server_cpu_ms"] = round(cpu / len(closed.latencies) * 1000, 2)
+        # Cores the server kept busy: with one worker at most 1; less when others share them.
+        report["closed_loop"]["server_cores"] = round(cpu / closed.seconds, 2)
         report["first_errors"] = closed.errors[:3]
         for rate in args.rates:
             opened = open_loop(port, signed_pool(certificate), rate, args.rate_seconds)
