@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 STORE_KINDS = ("dynamodb", "sqlite", "none")
 # Intents that start or continue relief whatever the stage: a person in a cramp.
-RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent")
+RELIEF_INTENTS = ("CrampNowIntent", "CrampPersistsIntent", "DrivingIntent")
 
 # Intents whose request never reads the record: "forget me" deletes it instead (one store call).
 NO_READ_INTENTS = ("DeleteDataIntent",)

@@ -21,6 +21,12 @@ ROUTINE = "routine"
 ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
+# During relief: the check for a clot, a tear or heat illness; front or back (the sequence is then
+# a name of the content's which_side); "say ready" once pulled over; carry on after the red flags.
+ASKED_SAFETY_CHECK = "safety_check"
+ASKED_WHICH_SIDE = "which_side"
+ASKED_READY = "ready"
+ASKED_KEEP_GOING = "keep_going"
 
 # The one thing kept between sessions besides the REMEMBERED fields: the day of the last visit.
 LAST_VISIT = "last_visit"
@@ -55,7 +61,11 @@ class Conversation:
         "stage": START,
         "sequence": "",
         "step": 0,
+        # Measures given after the steps ran out ("it still hurts"); whether the safety check was
+        # answered "no", and the red flags given, in this relief.
         "escalation": 0,
+        "checked": False,
+        "warned": False,
         "question": "",
         "disclaimer_heard": False,
         # Longer advice: the page a list was opened at, and how many pages along the person is.
@@ -147,6 +157,8 @@ class Conversation:
         self.sequence = ""
         self.step = 0
         self.escalation = 0
+        self.checked = False
+        self.warned = False
         self.question = ""
         self.advice_first = 0
         self.advice_step = 0
