@@ -396,6 +396,7 @@ def _step(content: Content, conversation: Conversation, lead: str = "") -> Reply
         return Reply(
             speech=speech.slow(speech.sentences(lead, content.phrase("side_opener"), sides.ask)),
             reprompt=speech.sentences(content.phrase("side_reprompt")),
+            screen=Screen(PAGE, heading=sides.ask),
         )
     conversation.question = ""
     step = content.sequences[conversation.sequence].steps[conversation.step]
@@ -429,11 +430,9 @@ def _escalate(content: Content, conversation: Conversation, lead: str = "") -> R
     if conversation.escalation >= measures and not conversation.warned:
         conversation.warned = True
         conversation.question = ASKED_KEEP_GOING
-        return Reply(
+        return _red_flags_reply(content, content.phrase("red_flags"))._replace(
             speech=speech.sentences(content.phrase("red_flags"), content.phrase("keep_going_ask")),
             reprompt=speech.sentences(content.phrase("keep_going_reprompt")),
-            card_title=content.red_flags.title,
-            card_text=red_flags_card_text(content),
         )
     conversation.escalation = conversation.escalation % measures + 1
     return _measure(content, conversation, lead=lead)
@@ -444,6 +443,7 @@ def _ask_check(content: Content, conversation: Conversation) -> Reply:
     return Reply(
         speech=speech.slow(speech.sentences(content.phrase("check_question"))),
         reprompt=speech.sentences(content.phrase("check_reprompt")),
+        screen=Screen(PAGE, heading=content.phrase("check_question")),
     )
 
 
