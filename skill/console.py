@@ -61,9 +61,11 @@ class Device:
         locale: str = "en-US",
         skill_id: str | None = None,
         user_id: str | None = None,
+        understanding: Understanding | None = None,
     ):
         self.skill = skill or create_skill()
-        self.understanding = Understanding(locale)
+        # Building one compiles every sample of the model: tests share one between devices.
+        self.understanding = understanding or Understanding(locale)
         self.locale = locale
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
         self.session: envelopes.Session | None = None

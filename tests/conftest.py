@@ -6,6 +6,7 @@ import pytest
 from skill import content as skill_content
 from skill.app import create_skill
 from skill.console import Device
+from skill.nlu import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = Path(__file__).parent / "requests"
@@ -17,9 +18,14 @@ def skill():
     return create_skill()
 
 
+@pytest.fixture(scope="session")
+def en_us_understanding():
+    return Understanding("en-US")
+
+
 @pytest.fixture
-def device(skill):
-    return Device(skill=skill)
+def device(skill, en_us_understanding):
+    return Device(skill=skill, understanding=en_us_understanding)
 
 
 @pytest.fixture(scope="session")
