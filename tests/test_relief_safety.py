@@ -5,12 +5,14 @@ also held to Alexa's rules (tests/alexa_rules.py). The safety words a person mus
 written here, not read back from the content file.
 """
 
+import logging
 import re
 
 import pytest
 from alexa_rules import check_response
 
-from skill import transcript
+from skill import envelopes, transcript
+from skill.app import handle_event
 from skill.nlu import Understanding
 
 # A sequence per way of naming the place, as people say it.
@@ -569,3 +571,19 @@ def test_whatever_fails_the_first_relief_instruction_is_still_spoken(say, monkey
     turn = say("it still hurts")
     assert words(turn).startswith(content.sequences["general"].steps[0].do)
     assert "pull your toes back toward your shin" in words(turn).lower()
+
+
+@pytest.mark.parametrize("question", ["safety_check", "which_side", "ready", "keep_going"])
+def test_a_relief_question_sent_back_outside_relief_is_closed(
+    skill, en_us_understanding, caplog, question
+):
+    """Session attributes come from the device: a relief question outside relief is ignored."""
+    attributes = {"stage": "finished_relief", "sequence": "both_legs", "question": question}
+    for utterance in ("back", "front", "yes", "no", "help", "banana", "not yet"):
+        session = envelopes.Session(attributes=dict(attributes), new=False)
+        request = envelopes.intent_request(session, en_us_understanding.understand(utterance))
+        with caplog.at_level(logging.ERROR):
+            response = handle_event(skill, request)
+        check_response(response)
+        assert response["sessionAttributes"].get("question", "") != question, utterance
+    assert caplog.text == ""
