@@ -24,6 +24,8 @@ from skill.state import (
 CHECK_FIRST_POSES = frozenset(
     {"rub_foot", "rub_calf", "rub_thigh", "stand_press", "walk", "warmth", "cold_pack"}
 )
+# The questions only the relief steps ask.
+RELIEF_QUESTIONS = (ASKED_SAFETY_CHECK, ASKED_WHICH_SIDE, ASKED_READY, ASKED_KEEP_GOING)
 # The SIDE slot ids: which side of a thigh or an ankle the cramp is on.
 FRONT = "FRONT"
 BACK = "BACK"
@@ -55,8 +57,11 @@ def settle(content: Content, conversation: Conversation) -> None:
     """Session attributes come back from the device, not from us: a relief position the content
     does not have (an unknown sequence, a step past the end, a measure past the last) starts
     those steps again, or the general ones, rather than failing. A body part still waiting on
-    "front or back?" is only ever at that question, or waiting for the person to pull over."""
+    "front or back?" is only ever at that question, or waiting for the person to pull over.
+    Outside relief, none of the relief questions is open."""
     if not conversation.in_relief:
+        if conversation.question in RELIEF_QUESTIONS:
+            conversation.question = ""
         return
     if conversation.sequence in content.which_side:
         conversation.step = conversation.escalation = 0
