@@ -95,7 +95,7 @@ def test_yes_to_the_check_stops_rubbing_and_stretching_and_gets_help(say, conten
     turn = say("yes")
     said = words(turn)
     assert "don't rub" in said and "stop the stretches" in said
-    assert said.index("local emergency number now") < said.index("get seen today")
+    assert said.index("nine one one now") < said.index("get seen today")
     assert "chest pain or trouble breathing" in said
     assert turn.session_ended
     assert "swollen, red, warm or tender" in turn.card["content"]
@@ -146,7 +146,7 @@ def test_the_check_waits_for_its_answer_whatever_else_is_said(say, content):
         turn = say(utterance)
         assert "swollen, red, hot or bruised" in words(turn), utterance
         assert attributes(turn)["question"] == "safety_check"
-    assert words(say("banana")) == content.phrase("fallback_check")
+    assert words(say("play some music")) == content.phrase("fallback_check")
     assert words(say("help")) == content.phrase("help_check")
     assert attributes(say("give me a minute"))["question"] == "safety_check"
     assert words(say("no")).startswith("Good, let's carry on.")
@@ -199,7 +199,7 @@ def test_hamstring_and_back_of_the_thigh_lean_forward_with_the_leg_straight(say)
 
 def test_a_thigh_answer_that_is_not_front_or_back_asks_again(say, content):
     say("my thigh is cramping")
-    assert words(say("banana")) == content.phrase("fallback_side")
+    assert words(say("play some music")) == content.phrase("fallback_side")
     for utterance in ("next", "yes", "no", "it still hurts", "repeat"):
         again = say(utterance)
         assert "front of your thigh, or the back?" in words(again), utterance
@@ -380,7 +380,7 @@ def test_the_red_flags_list_reads_the_emergencies_first(say, content):
     said = " ".join(words(turn) for turn in turns)
     for sign in ("breathlessness or chest pain", "suddenly cold, pale or blue", "tetanus", "heat"):
         assert said.index(sign) < said.index("Get seen the same day"), sign
-    assert said.index("cola-coloured urine") < said.index("See a doctor soon")
+    assert said.index("like cola") < said.index("See a doctor soon")
     assert "keep coming back with no obvious cause" in said
 
 
@@ -406,7 +406,7 @@ def test_is_this_serious_mid_cramp_is_one_sentence_and_next_carries_on(say, cont
     ("utterance", "heard"),
     [
         ("I'm diabetic", "warm, not hot"),
-        ("my foot is numb", "if it came on suddenly, call your local emergency number now"),
+        ("my foot is numb", "if it came on suddenly, call nine one one now"),
         ("my cramps keep coming back", "worth having checked"),
         ("I started a new medicine", "Don't stop taking it"),
     ],
@@ -457,7 +457,7 @@ def test_the_steps_card_comes_with_the_first_step(say, content, sequence):
     card = turn.card["content"]
     for number, step in enumerate(content.sequences[sequence].steps, start=1):
         assert f"{number}. {step.do}" in card
-    assert "not medical advice" in card and "local emergency number" in card
+    assert "not medical advice" in card and "nine one one" in card
     assert "swollen, red, hot or bruised" in card
     assert "not medical advice" not in words(turn)
 
