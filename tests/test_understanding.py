@@ -56,6 +56,14 @@ def test_there_is_a_corpus_for_en_us():
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_every_corpus_has_its_thresholds_and_off_topic_lines(locale):
+    """A new locale's corpus comes with its two thresholds, as measured, and its own off-topic
+    lines (tests/data/off_topic.<locale>.txt)."""
+    assert locale in EXACT_COVERAGE and locale in GENERALISED_COVERAGE
+    assert off_topic(locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_corpus_names_only_intents_slots_and_values_of_its_model(locale):
     model = language_model(locale)
     intents = {intent["name"]: intent for intent in model["intents"]}
