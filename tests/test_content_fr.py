@@ -16,6 +16,8 @@ LOCALES = ("fr-FR", "fr-CA")
 # Keys whose values are ids or numbers the code and the screens rely on: the same in every language.
 SAME_VALUE_KEYS = {"hold", "seconds", "pose", "level", "topic"}
 SAME_MAPPING_KEYS = {"body_parts", "symptoms"}
+# Which steps follow "front" or "back": sequence names, not words ("back" is a button elsewhere).
+SEQUENCE_NAMES = re.compile(r"\.which_side\.\w+\.(?:front|back)$")
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 # Common English words that are not French words too ("stop", "pause", "coach", "minute",
 # "note", "pieds" and "on" are French as well).
@@ -78,7 +80,8 @@ def spoken_strings(value, path=""):
     for where, text in all_strings(value, path):
         key = re.sub(r"\[\d+\]$", "", where).rpartition(".")[2]
         parent = where.rpartition(".")[0].rpartition(".")[2]
-        if key not in SAME_VALUE_KEYS and parent not in SAME_MAPPING_KEYS:
+        named = SEQUENCE_NAMES.search(where)
+        if key not in SAME_VALUE_KEYS and parent not in SAME_MAPPING_KEYS and not named:
             yield where, text
 
 
@@ -134,7 +137,9 @@ def assert_same_shape(english, french, path=""):
         assert isinstance(french, list) and len(french) == len(english), f"{path}: length"
         for index, (one, other) in enumerate(zip(english, french, strict=True)):
             assert_same_shape(one, other, f"{path}[{index}]")
-    elif isinstance(english, str) and key not in SAME_VALUE_KEYS:
+    elif (
+        isinstance(english, str) and key not in SAME_VALUE_KEYS and not SEQUENCE_NAMES.search(path)
+    ):
         assert isinstance(french, str) and french.strip(), f"{path} is empty"
         assert fields(french) == fields(english), f"{path}: other {{fields}} than in English"
     else:
@@ -170,7 +175,8 @@ def test_the_english_pattern_catches_english_and_leaves_french_alone():
 def test_the_counts_are_spoken_in_french(content):
     assert content.count_words == {
         10: "dix secondes", 20: "vingt", 30: "trente", 40: "quarante", 50: "cinquante",
-        60: "soixante",
+        60: "une minute", 70: "soixante-dix", 80: "quatre-vingts", 90: "une minute et demie",
+        100: "cent", 110: "cent dix", 120: "deux minutes",
     }  # fmt: skip
 
 
@@ -207,6 +213,12 @@ def test_the_muscles_that_lift_the_foot_never_hear_toward_the_shin(raw):
         sequence = raw["relief"]["sequences"].get(name, {})
         for path, text in all_strings(sequence, name):
             assert not TOWARD_THE_SHIN.search(text), f"{path}: {text!r}"
+
+
+def test_the_shin_and_the_top_of_the_foot_ease_the_foot_down(content):
+    """The one case where pointing is right: the muscles that lift the foot."""
+    for name in ("shin", "top_of_foot"):
+        assert POINTING.search(content.sequences[name].steps[0].do), name
 
 
 def test_nobody_is_told_to_point_the_foot_or_toes_outside_the_shin_and_top_of_foot(raw):

@@ -17,7 +17,8 @@ from console import envelopes
 from console.nlu import MODELS_DIR
 from skill.app import create_skill, handle_event
 
-CALF_FIRST_STEP = "Tendez la jambe, et ramenez vos orteils vers vous, vers le tibia."
+CALF_FIRST_STEP = "Arrêtez-vous, tendez la jambe, et ramenez vos orteils vers vous, vers le tibia."
+CHECK = "Petite vérification d'abord : votre jambe est-elle gonflée, rouge, chaude"
 #: How each country names its emergency number, and where to be seen the same day.
 NUMBER = {"fr-FR": "le quinze", "fr-CA": "le neuf un un"}
 SAME_DAY = {
@@ -46,7 +47,7 @@ def test_a_calf_cramp_starts_with_what_to_do_in_french(french, locale):
     assert "jamais jusqu'à la douleur vive" in said(turn)
     assert "dix secondes" in said(turn) and "trente" in said(turn)
     assert not turn.session_ended
-    assert turn.card["title"] == "Étapes pour une crampe au mollet"
+    assert turn.card["title"] == "Étapes pour une crampe : le mollet"
     assert f"En cas d'urgence, appelez {NUMBER[locale]}." in turn.card["content"]
     check_response(turn.response)
 
@@ -54,14 +55,50 @@ def test_a_calf_cramp_starts_with_what_to_do_in_french(french, locale):
 @pytest.mark.parametrize(
     ("utterance", "sequence", "first_words"),
     [
-        ("j'ai une crampe au pied", "foot", "Ramenez vos orteils et le dessus du pied vers vous"),
-        ("mes orteils se recroquevillent", "toes", "Relevez vos orteils"),
-        ("crampe à la voûte plantaire", "arch", "Ramenez vos orteils vers vous, vers le tibia,"),
-        ("mon mollet est tout dur", "calf", "Tendez la jambe"),
-        ("j'ai une crampe à la cuisse", "thigh", "Debout, tenez-vous à quelque chose de stable"),
-        ("j'ai une crampe à l'arrière de la cuisse", "hamstring", "Asseyez-vous"),
+        (
+            "j'ai une crampe au pied",
+            "foot",
+            "Arrêtez-vous, asseyez-vous, et ramenez vos orteils et",
+        ),
+        (
+            "mes orteils se recroquevillent",
+            "toes",
+            "Arrêtez-vous, asseyez-vous, relevez vos orteils",
+        ),
+        (
+            "crampe à la voûte plantaire",
+            "arch",
+            "Arrêtez-vous, asseyez-vous, et ramenez vos orteils",
+        ),
+        ("mon mollet est tout dur", "calf", "Arrêtez-vous, tendez la jambe"),
+        (
+            "j'ai une crampe à l'arrière de la cuisse",
+            "hamstring",
+            "Arrêtez-vous, asseyez-vous, cette",
+        ),
+        (
+            "j'ai une crampe au quadriceps",
+            "thigh_front",
+            "Arrêtez-vous, et allongez-vous sur le côté",
+        ),
         ("j'ai une crampe à la jambe", "general", "Arrêtez-vous, et tendez la jambe"),
         ("j'ai une crampe", "general", "Arrêtez-vous, et tendez la jambe"),
+        (
+            "j'ai une crampe au talon",
+            "foot",
+            "Arrêtez-vous, asseyez-vous, et ramenez vos orteils et",
+        ),
+        (
+            "j'ai des crampes dans les deux jambes",
+            "both_legs",
+            "Arrêtez-vous, et asseyez-vous, les",
+        ),
+        (
+            "j'ai une crampe à l'arrière de la jambe",
+            "back_of_leg",
+            "Arrêtez-vous, asseyez-vous, cette",
+        ),
+        ("mon tendon d'achille est tout tendu", "calf", "Arrêtez-vous, tendez la jambe"),
     ],
 )
 def test_each_body_part_gets_its_own_steps_in_france(utterance, sequence, first_words):
@@ -71,45 +108,136 @@ def test_each_body_part_gets_its_own_steps_in_france(utterance, sequence, first_
 
 
 @pytest.mark.parametrize(
+    "utterance", ["j'ai une crampe au tibia", "j'ai une crampe sur le dessus du pied"]
+)
+def test_the_shin_and_the_top_of_the_foot_ease_the_foot_down(utterance):
+    first = said(person(locale="fr-FR").say(utterance))
+    assert first.startswith("D'accord. Arrêtez-vous, asseyez-vous, et pointez doucement le pied")
+    assert "vers le bas" in first and "vers le tibia" not in first
+
+
+@pytest.mark.parametrize(
+    ("utterance", "asked", "answer", "sequence", "first_words"),
+    [
+        ("j'ai une crampe à la cuisse", "cuisse", "derrière", "hamstring", "Arrêtez-vous, assey"),
+        (
+            "j'ai une crampe à la cuisse",
+            "cuisse",
+            "devant",
+            "thigh_front",
+            "Arrêtez-vous, et allon",
+        ),
+        (
+            "j'ai une crampe à la cheville",
+            "cheville",
+            "à l'arrière",
+            "calf",
+            "Arrêtez-vous, tendez",
+        ),
+        (
+            "j'ai une crampe à la cheville",
+            "cheville",
+            "devant",
+            "top_of_foot",
+            "Arrêtez-vous, assey",
+        ),
+    ],
+)
+def test_the_thigh_or_the_ankle_alone_asks_front_or_back_first(
+    french, utterance, asked, answer, sequence, first_words
+):
+    question = french.say(utterance)
+    assert said(question).startswith("D'accord. Arrêtez-vous, et asseyez-vous ou allongez-vous.")
+    assert f"sur le devant de la {asked}, ou à l'arrière" in said(question)
+    turn = french.say(answer)
+    assert turn.request["request"]["intent"]["name"] == "SideIntent"
+    assert turn.response["sessionAttributes"]["sequence"] == sequence
+    assert first_words in said(turn)
+
+
+@pytest.mark.parametrize(
     ("utterance", "sequence"),
     [
         ("mon pied barre", "foot"),
         ("ça me pogne dans le mollet", "calf"),
         ("j'ai une crampe en arrière de la cuisse", "hamstring"),
-        ("j'ai une crampe en avant de la cuisse", "thigh"),
+        ("j'ai une crampe en avant de la cuisse", "thigh_front"),
         ("ayoye", "general"),
     ],
 )
 def test_quebec_words_reach_the_right_steps(utterance, sequence):
     turn = person(locale="fr-CA").say(utterance)
-    assert said(turn).startswith("D'accord.")
+    assert said(turn).startswith("D'accord. Arrêtez-vous")
     assert turn.response["sessionAttributes"]["sequence"] == sequence
 
 
 def test_relief_through_to_the_end_in_french(french, locale):
     french.say(CALF_CRAMP[locale])
     step = french.say("suivant")
-    assert said(step).startswith("Si vous pouvez vous lever, face à un mur")
+    assert said(step).startswith("Si vous pouvez vous lever, tenez-vous au mur")
+    check = french.say("suivant")
+    assert said(check).startswith(CHECK)
+    rub = french.say("non")
+    assert said(rub).startswith("Bien, continuons. Maintenant, massez fermement le mollet")
     worse = french.say("ça fait encore mal")
-    assert said(worse).startswith("Essayons autre chose. Mettez de la chaleur sur le muscle")
-    assert "pas brûlante, testée avec la main" in said(worse)
+    assert said(worse).startswith("Essayons autre chose. Si vous pouvez, marchez lentement")
+    warmth = french.say("ça fait encore mal")
+    assert "chaude mais pas brûlante, testée d'abord avec la main" in said(warmth)
+    assert "une minute" in said(warmth)
     gone = french.say("c'est passé")
-    assert said(gone).startswith("Tant mieux, la crampe a lâché.")
-    assert f"En cas d'urgence, appelez {NUMBER[locale]}." in said(gone)
+    assert said(gone).startswith("Bien, la crampe a lâché.")
     assert said(gone).endswith("Voulez-vous quelques conseils pour éviter qu'elle revienne ?")
+    assert f"En cas d'urgence, appelez {NUMBER[locale]}." in gone.card["content"]
     done = french.say("non merci")
     assert said(done) == "D'accord. Prenez bien soin de vous."
     assert done.session_ended
 
 
-def test_it_still_hurts_to_the_end_names_the_countrys_number(french, locale):
+def test_yes_to_the_check_stops_the_steps_and_names_the_countrys_number(french, locale):
     french.say(CALF_CRAMP[locale])
-    for _ in range(3):
-        french.say("ça fait encore mal")
-    last = french.say("ça fait encore mal")
-    assert said(last).startswith("Cette crampe ne passe pas.")
-    assert f"appelez {NUMBER[locale]} tout de suite" in said(last)
-    assert last.card["title"] == "Quand consulter"
+    assert said(french.say("ça fait encore mal")).startswith(CHECK)
+    turn = french.say("oui")
+    assert said(turn).startswith("Alors arrêtez les étirements, sans masser ni réchauffer.")
+    assert f"appelez {NUMBER[locale]} tout de suite" in said(turn)
+    assert "faites-vous examiner aujourd'hui" in said(turn)
+
+
+def test_it_still_hurts_to_the_end_names_the_countrys_number_and_stays(french, locale):
+    french.say(CALF_CRAMP[locale])
+    turn = french.say("ça fait encore mal")
+    for _ in range(12):
+        answer = "non" if said(turn).startswith(CHECK) else "ça fait encore mal"
+        turn = french.say(answer)
+        if said(turn).startswith("Cette crampe dure."):
+            break
+    assert said(turn).startswith("Cette crampe dure.")
+    assert f"appelez {NUMBER[locale]} tout de suite" in said(turn)
+    assert said(turn).endswith("On continue à la détendre, doucement ?")
+    assert not turn.session_ended
+
+
+def test_a_driver_pulls_over_first_then_hears_the_first_step(french):
+    turn = french.say("je conduis et j'ai une crampe au mollet")
+    assert turn.request["request"]["intent"]["name"] == "DrivingIntent"
+    assert said(turn).startswith("Dès que vous pouvez le faire sans danger, garez-vous")
+    assert said(turn).endswith("dites prêt.")
+    ready = french.say("je suis garé")
+    assert ready.request["request"]["intent"]["name"] == "AMAZON.ResumeIntent"
+    assert CALF_FIRST_STEP in said(ready)
+
+
+def test_not_yet_ouch_and_a_minute_keep_the_step(french, locale):
+    french.say(CALF_CRAMP[locale])
+    assert said(french.say("pas encore")).startswith("Ce n'est pas grave. Continuez, doucement.")
+    assert said(french.say("aïe")).startswith("Relâchez un peu")
+    wait = french.say("donne moi une minute")
+    assert said(wait).startswith("D'accord, prenez votre temps. J'attends avec vous.")
+    assert wait.response["sessionAttributes"]["step"] == 0
+
+
+def test_pain_alone_is_not_taken_for_a_cramp(french):
+    turn = french.say("j'ai mal au mollet")
+    assert turn.request["request"]["intent"]["name"] == "AMAZON.FallbackIntent"
 
 
 def test_opening_the_skill_then_yes_starts_the_steps(french):
