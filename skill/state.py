@@ -21,6 +21,10 @@ ROUTINE = "routine"
 ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
+# Daily stretch reminders: "would you like one?", "what time?", "shall I set it for nine p.m.?"
+ASKED_WANT_REMINDER = "want_reminder"
+ASKED_REMINDER_TIME = "reminder_time"
+ASKED_REMINDER_OK = "reminder_ok"
 
 # The one thing kept between sessions besides the REMEMBERED fields: the day of the last visit.
 LAST_VISIT = "last_visit"
@@ -46,6 +50,7 @@ class Conversation:
         "disclaimer_heard",
         "tips_heard",
         "routine_resume_at",
+        "reminder_offered",
     )
     # Where a record from an earlier version keeps a remembered field under another name.
     RENAMED: ClassVar[dict[str, str]] = {"routine_resume_at": "routine_step"}
@@ -69,6 +74,10 @@ class Conversation:
         "routine_resume_at": 0,
         # Indexes of the tips already given, so the next one is new.
         "tips_heard": [],
+        # Whether a daily stretch reminder has been offered (it is, once), and the time of day
+        # ("21:00") of the one the person is being asked to confirm.
+        "reminder_offered": False,
+        "reminder_time": "",
         "last_speech": "",
         "last_reprompt": "",
         # Memory between sessions (skill/persistence.py): the record as the store holds it, as
