@@ -157,9 +157,9 @@ def alert_text(content: Content, at: ClockTime) -> str:
 def spoken_time(content: Content, at: ClockTime) -> str:
     """A time of day as people say it: "nine p.m.", "seven thirty a.m.", "noon"."""
     words = content.reminder_words("clock")
-    if at == (12, 0):
+    if at == ClockTime(12, 0):
         return words["noon"]
-    if at == (0, 0):
+    if at == ClockTime(0, 0):
         return words["midnight"]
     hour = words["hours"][at.hour % 12]
     period = words["before_noon"] if at.hour < 12 else words["after_noon"]

@@ -14,12 +14,10 @@ timeout, so each call here gets one, out of a budget for the whole request
 """
 
 import functools
-import importlib.util
 import logging
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
 
 from ask_sdk_model.permission_status import PermissionStatus
 from ask_sdk_model.services.reminder_management import (
@@ -60,33 +58,57 @@ TIME_ZONE_BUDGET_SECONDS = 1.0
 clock = time.monotonic
 
 _DAILY_RULE = "FREQ=DAILY;BYHOUR={hour};BYMINUTE={minute};BYSECOND=0;INTERVAL=1;"
-_RULE_TIME = re.compile(r"BYHOUR=(\d{1,2});BYMINUTE=(\d{1,2})")
-_SLOT_TIME = re.compile(r"(\d{2}):(\d{2})")
+# Compiled on first use, by re's own cache: nothing of this is on a cramp's cold start.
+_RULE_TIME = r"BYHOUR=(\d{1,2});BYMINUTE=(\d{1,2})"
 
 
-class ClockTime(NamedTuple):
-    """A time of day, as the reminder repeats at it."""
+class ClockTime:
+    """A time of day, as the reminder repeats at it.
 
-    hour: int
-    minute: int
+    A plain class with slots, as skill/state.py's Conversation: a NamedTuple costs a cramp's
+    cold start a few tenths of a millisecond to build, and this module is imported by then.
+    """
+
+    __slots__ = ("hour", "minute")
+
+    def __init__(self, hour: int, minute: int):
+        self.hour = hour
+        self.minute = minute
 
     @classmethod
     def parse(cls, value: str | None) -> "ClockTime | None":
         """A time of day from "21:00", as AMAZON.TIME gives it (and as it is kept in a token);
         None for anything else, such as "EV" for "in the evening"."""
-        found = _SLOT_TIME.fullmatch(value or "")
-        if not found:
+        hour, colon, minute = (value or "").partition(":")
+        if not (colon and len(hour) == len(minute) == 2 and (hour + minute).isascii()):
             return None
-        hour, minute = int(found.group(1)), int(found.group(2))
-        return cls(hour, minute) if hour < 24 and minute < 60 else None
+        if not (hour + minute).isdigit() or int(hour) > 23 or int(minute) > 59:
+            return None
+        return cls(int(hour), int(minute))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, ClockTime):
+            return NotImplemented
+        return (self.hour, self.minute) == (other.hour, other.minute)
+
+    def __hash__(self) -> int:
+        return hash((self.hour, self.minute))
+
+    def __repr__(self) -> str:
+        return f"ClockTime({self.hour}, {self.minute})"
 
     def __str__(self) -> str:
         return f"{self.hour:02d}:{self.minute:02d}"
 
 
-class Result(NamedTuple):
-    outcome: str
-    previous: ClockTime | None = None  # a moved reminder's old time
+class Result:
+    """What came of a call (one of the outcomes above), and a moved reminder's old time."""
+
+    __slots__ = ("outcome", "previous")
+
+    def __init__(self, outcome: str, previous: ClockTime | None = None):
+        self.outcome = outcome
+        self.previous = previous
 
 
 def has_permission(request_envelope) -> bool:
@@ -274,6 +296,8 @@ def _read_back_spoken_info() -> None:
     pointed at the class that exists; once ask-sdk-model ships the module (or names the right
     one), this does nothing, and it can be deleted.
     """
+    import importlib.util
+
     named = AlertInfo.deserialized_types["spoken_info"]
     module = named.rpartition(".")[0]
     if importlib.util.find_spec(module) is None:
@@ -295,7 +319,7 @@ def _time_of(reminder) -> ClockTime | None:
     trigger = reminder.trigger
     recurrence = trigger.recurrence if trigger else None
     for rule in (recurrence.recurrence_rules if recurrence else None) or []:
-        found = _RULE_TIME.search(rule)
+        found = re.search(_RULE_TIME, rule)
         if found:
             return ClockTime(int(found.group(1)), int(found.group(2)))
     scheduled = trigger.scheduled_time if trigger else None
