@@ -7,12 +7,7 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestHandler,
 )
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import (
-    get_locale,
-    get_slot,
-    is_intent_name,
-    is_request_type,
-)
+from ask_sdk_core.utils import get_locale, get_slot, is_intent_name, is_request_type
 from ask_sdk_model import (
     Intent,
     IntentConfirmationStatus,
