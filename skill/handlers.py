@@ -8,15 +8,7 @@ from ask_sdk_core.dispatch_components import (
 )
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale, get_slot, is_intent_name, is_request_type
-from ask_sdk_model import (
-    Intent,
-    IntentConfirmationStatus,
-    Response,
-    Slot,
-    SlotConfirmationStatus,
-)
-from ask_sdk_model.dialog import ElicitSlotDirective
-from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
@@ -433,6 +425,10 @@ PERMISSION_TOKEN = "stretch-reminder@"
 
 def elicit_reminder_time(handler_input: HandlerInput) -> None:
     """Have Alexa take the person's next words as SetReminderIntent's time (Dialog.ElicitSlot)."""
+    # Imported here: these two packages are 3 ms of a cold start, and a cramp never needs them.
+    from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+    from ask_sdk_model.dialog import ElicitSlotDirective
+
     intent = Intent(
         name=SetReminderHandler.intents[0],
         confirmation_status=IntentConfirmationStatus.NONE,
@@ -468,6 +464,8 @@ def set_reminder(handler_input, content, conversation, at, may_ask: bool) -> Res
 
 def ask_permission(handler_input, conversation, at) -> Response:
     """Alexa asks the person, in its own words, to let Cramp Coach set reminders."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective  # as ElicitSlotDirective
+
     conversation.question = ""
     conversation.save_to(handler_input.attributes_manager.session_attributes)
     ask_for = SendRequestDirective(
