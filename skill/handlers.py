@@ -425,7 +425,7 @@ class SetReminderHandler(IntentHandler):
 
     def reply(self, content, conversation, handler_input):
         if conversation.in_relief:
-            return advice.ease_cramp_first(content)
+            return advice.ease_cramp_first(content, conversation)
         slot = get_slot(handler_input, REMINDER_TIME_SLOT)
         said = slot.value if slot else None
         at = reminders.ClockTime.parse(said)
@@ -495,7 +495,7 @@ class CancelReminderHandler(IntentHandler):
 
     def reply(self, content, conversation, handler_input):
         if conversation.in_relief:
-            return advice.ease_cramp_first(content)
+            return advice.ease_cramp_first(content, conversation)
         result = reminders.cancel(handler_input.request_envelope)
         return reminder_replies.after_cancelling(content, conversation, result)
 

@@ -355,9 +355,9 @@ def test_relief_never_touches_the_reminders_api_even_when_it_is_down_or_slow(
     turn = say(allowed, "my calf is cramping")
     assert words(turn).startswith(content.phrase("first_step_opener"))
     asked = say(allowed, "remind me to stretch at nine p.m.")
-    assert words(asked) == content.advice_text("ease_cramp_first")
+    assert words(asked).startswith(content.advice_text("ease_cramp_first"))
     cancel = say(allowed, "cancel my stretch reminder")
-    assert words(cancel) == content.advice_text("ease_cramp_first")
+    assert words(cancel).startswith(content.advice_text("ease_cramp_first"))
     assert say(allowed, "next").response["sessionAttributes"]["stage"] == "relief"
     assert api.calls == []
 
