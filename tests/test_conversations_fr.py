@@ -14,8 +14,11 @@ from test_content_fr import ENGLISH
 from test_every_response import MAX_TURNS, every_request, state_key
 
 from console import envelopes
-from console.nlu import MODELS_DIR
+from console.nlu import MODELS_DIR, Match, SlotMatch
+from skill import content as skill_content
 from skill.app import create_skill, handle_event
+from skill.reminder_replies import spoken_time
+from skill.reminders import ClockTime
 
 CALF_FIRST_STEP = "Arrêtez-vous, tendez la jambe, et ramenez vos orteils vers vous, vers le tibia."
 CHECK = "Petite vérification d'abord : votre jambe est-elle gonflée, rouge, chaude"
@@ -329,6 +332,42 @@ def test_help_fallback_routine_tip_and_forget_me_speak_french(french):
     french.say("stop")
     assert said(french.say("donne moi un conseil")).startswith("Voici une astuce.")
     assert said(french.say("oublie moi")).startswith("C'est fait.")
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "spoken"),
+    [
+        (21, 0, "vingt et une heures"),
+        (7, 30, "sept heures trente"),
+        (18, 5, "dix-huit heures cinq"),
+        (22, 41, "vingt-deux heures quarante et une"),
+        (12, 0, "midi"),
+        (12, 30, "midi trente"),
+        (0, 0, "minuit"),
+        (9, 0, "neuf heures"),
+    ],
+)
+def test_a_reminder_time_is_said_on_twenty_four_hours(locale, hour, minute, spoken):
+    assert spoken_time(skill_content.for_locale(locale), ClockTime(hour, minute)) == spoken
+
+
+def test_a_reminder_is_restated_in_french_before_anything_is_set(french):
+    time = SlotMatch("time", "vingt et une heures", "21:00", "21:00", "AMAZON.TIME")
+    asked = french.send_intent(
+        "rappelle moi de m'étirer tous les soirs à vingt et une heures",
+        Match("SetReminderIntent", {"time": time}, ("time",)),
+    )
+    assert said(asked) == "Je mets un rappel d'étirements à vingt et une heures, tous les jours ?"
+    assert not asked.session_ended
+
+
+def test_without_a_time_a_reminder_asks_for_one_in_french(french):
+    asked = french.say("mets un rappel d'étirements")
+    assert asked.request["request"]["intent"]["name"] == "SetReminderIntent"
+    assert said(asked) == "À quelle heure, chaque jour ? Par exemple, dites vingt heures."
+    assert french.say("annule mon rappel d'étirements").request["request"]["intent"]["name"] == (
+        "CancelReminderIntent"
+    )
 
 
 def test_every_response_in_every_state_is_french_and_keeps_alexas_rules(locale):
