@@ -24,8 +24,8 @@ from console.nlu import FALLBACK_INTENT, MODELS_DIR, Understanding, shared_under
 LOCALES = corpus_locales()
 # The least share of each corpus understood, as measured (python -m console.coverage, with
 # --exact-only for the first). Raise them as the model grows; never lower them to pass.
-EXACT_COVERAGE = {"en-US": 0.73}
-GENERALISED_COVERAGE = {"en-US": 0.91}
+EXACT_COVERAGE = {"en-US": 0.73, "en-GB": 0.94, "en-CA": 0.85, "en-AU": 0.90, "en-IN": 0.95}
+GENERALISED_COVERAGE = {"en-US": 0.91, "en-GB": 0.98, "en-CA": 0.98, "en-AU": 0.97, "en-IN": 0.97}
 # A corpus is at least this long: enough phrasings per intent to tell a broad model from one
 # that only has its obvious samples.
 LEAST_PHRASINGS = {"en-US": 300}
