@@ -21,6 +21,7 @@ from console.generalise import THRESHOLD, Generaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
+# Per language (``en``), or per locale (``en-GB``) where a country's phrasings differ.
 BUILTIN_UTTERANCES = Path(__file__).parent / "builtin_utterances.{locale}.yaml"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 # How a slot value that is none of its type's values is written: ``bodyPart=?hand``.
@@ -67,8 +68,11 @@ def normalize_sample(sample: str) -> str:
 
 
 def built_in_utterances(locale: str) -> dict[str, list[str]]:
-    """Common phrasings of Alexa's built-in intents, by intent name."""
+    """Common phrasings of Alexa's built-in intents, by intent name: the locale's own list, or
+    its language's."""
     path = Path(str(BUILTIN_UTTERANCES).format(locale=locale))
+    if not path.is_file():
+        path = Path(str(BUILTIN_UTTERANCES).format(locale=locale.partition("-")[0]))
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

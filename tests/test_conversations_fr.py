@@ -29,6 +29,8 @@ SAME_DAY = {
     "fr-CA": "Faites-vous examiner aujourd'hui, dans une clinique sans rendez-vous, ou en appelant"
     " Info-Santé au huit un un.",
 }
+#: Who to see about what can wait a few days.
+FAMILY_DOCTOR = {"fr-FR": "votre médecin traitant", "fr-CA": "un médecin"}
 #: The same cramp, said as people say it in each country.
 CALF_CRAMP = {"fr-FR": "j'ai une crampe au mollet", "fr-CA": "j'ai pogné une crampe dans le mollet"}
 
@@ -306,7 +308,7 @@ def test_a_named_symptom_hears_how_urgent_it_is_first(french, locale, utterance,
     first_words = {
         "emergency": f"Appelez {NUMBER[locale]} tout de suite.",
         "same_day": SAME_DAY[locale],
-        "soon": "Consultez bientôt un médecin.",
+        "soon": f"Consultez bientôt {FAMILY_DOCTOR[locale]}.",
     }[urgency]
     turn = french.say(utterance)
     assert turn.request["request"]["intent"]["name"] == "SeeDoctorIntent"
