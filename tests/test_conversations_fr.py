@@ -8,6 +8,7 @@ drifts into English, or names another country's number, or loses its first instr
 import json
 
 import pytest
+import test_screens
 from alexa_rules import check_response
 from helpers import person, said
 from test_content_fr import ENGLISH
@@ -405,3 +406,15 @@ def test_every_response_in_every_state_is_french_and_keeps_alexas_rules(locale):
             break
     assert not frontier, f"states still appearing after {MAX_TURNS} turns"
     assert len(seen) > 20 and checked > 1000
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", sorted(test_screens.PROFILES))
+@pytest.mark.parametrize("locale", sorted(NUMBER))
+def test_every_french_step_and_stretch_fits_on_the_screen(locale, profile):
+    """French runs longer than English: the same fit, worked out the same way, in French."""
+    test_screens.test_every_step_and_stretch_fits_on_the_screen(
+        skill_content.for_locale(locale), profile
+    )
