@@ -66,18 +66,25 @@ def type_token(slot_type: str) -> str:
 
 
 class PlainForm:
-    """One language's contractions and filler words, applied alike to samples and to input."""
+    """One language's contractions, elisions and filler words, applied alike to samples and to
+    input."""
 
     def __init__(self, language: str):
         path = Path(str(LANGUAGE_FILE).format(language=language))
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
         self._contractions = list((data.get("contractions") or {}).items())
+        self._elisions = list((data.get("elisions") or {}).items())
         self._fillers = frozenset(data.get("filler_words") or ())
         self.negations = frozenset(data.get("negation_words") or ())
+        self.corrects_typos = data.get("correct_typos", True)
 
     def words(self, text: str) -> list[str]:
         expanded = []
         for word in text.split():
+            for short, long in self._elisions:
+                if word.startswith(short) and len(word) > len(short):
+                    word = f"{long} {word[len(short) :]}"
+                    break
             for short, long in self._contractions:
                 if word.endswith(short):
                     word = word[: len(word) - len(short)] + long
@@ -233,6 +240,8 @@ class Generaliser:
     def _corrected(self, word: str) -> str:
         """The vocabulary's nearest word to a typed one that is not in it."""
         if word in self._vocabulary or len(word) < SHORTEST_CORRECTED:
+            return word
+        if not self._plain.corrects_typos:
             return word
         nearest = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=CORRECTION_CUTOFF)
         return nearest[0] if nearest else word

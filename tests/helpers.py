@@ -51,7 +51,8 @@ EMERGENCY_NUMBERS = {
     "es-MX": ("nueve uno uno",),
     "es-US": ("nueve uno uno",),
     "de-DE": ("eins eins zwei",),
-    "fr-FR": ("quinze", "cent douze"),
+    # With the article, as it is said: on its own "quinze" is fifteen ("à quinze heures").
+    "fr-FR": ("le quinze", "le cent douze"),
     "fr-CA": ("neuf un un",),
 }
 

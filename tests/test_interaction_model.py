@@ -8,6 +8,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from ask_sdk_core.attributes_manager import AttributesManager
@@ -16,15 +17,60 @@ from ask_sdk_model import RequestEnvelope
 
 from console import envelopes
 from console.nlu import MODELS_DIR, Match, built_in_utterances, normalize
+from skill import content as skill_content
 from skill import handlers
 
 LOCALES = sorted(path.stem for path in Path(MODELS_DIR).glob("*.json"))
 
-# Words Alexa reserves for starting a skill; they may not be in an invocation name.
-LAUNCH_WORDS = {
+
+class Language(NamedTuple):
+    """What the rules below need to know of a language."""
+
+    invocation_name: str
+    #: Words Alexa reserves for starting a skill; they may not be in an invocation name.
+    launch_words: frozenset[str]
+    #: Words that start the skill in the middle of a sentence (Alexa, and virtual-alexa in the
+    #: tests, read them so): no sample may contain one.
+    starts_the_skill: frozenset[str]
+    #: Letters a sample or an invocation name may use, besides spaces, apostrophes and periods.
+    letters: str
+    #: How a sample that simply states a symptom of the calf begins.
+    calf_statement: str
+
+
+ENGLISH_LAUNCH_WORDS = frozenset({
     "ask", "open", "tell", "launch", "start", "begin", "load", "play", "resume", "run", "use",
     "talk", "enable", "go",
-}  # fmt: skip
+})  # fmt: skip
+FRENCH_LAUNCH_WORDS = frozenset({
+    "ouvre", "ouvrir", "lance", "lancer", "démarre", "démarrer", "commence", "commencer",
+    "demande", "demander", "dis", "dire", "joue", "jouer", "active", "activer", "utilise",
+    "utiliser", "parle", "parler", "reprends", "reprendre", "charge", "exécute",
+})  # fmt: skip
+LANGUAGES = {
+    "en": Language(
+        invocation_name="cramp coach",
+        launch_words=ENGLISH_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"ask", "open", "tell", "launch"}),
+        letters="A-Za-z",
+        calf_statement="my calf is",
+    ),
+    # French launch phrases: "ouvre", "lance", "demande à ...", "dis à ... que". "dis" is an
+    # everyday word too ("dis moi", "dis m'en plus"); no sample says "dis à", nor opens or asks.
+    "fr": Language(
+        invocation_name="coach crampes",
+        launch_words=FRENCH_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"ouvre", "ouvrir", "lance", "lancer", "démarre", "demande"}),
+        letters="A-Za-zÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸàâæçéèêëîïôœùûüÿ",
+        calf_statement="mon mollet est",
+    ),
+}
+#: The calf's everyday name in a locale, which its model must know.
+REGIONAL_CALF_WORDS = {
+    "en-US": "charley horse",
+    "fr-CA": "mollet",
+    "fr-FR": "mollet",
+}
 # An invocation name may not name the device or the platform either.
 RESERVED_NAME_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
 REQUIRED_BUILT_INS = {
@@ -43,14 +89,17 @@ BODY_PART_IDS = {
     "FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG", "SHIN", "ANKLE", "ACHILLES",
     "TOP_OF_FOOT", "SOLE", "HEEL", "BOTH_LEGS", "BACK_OF_LEG", "FRONT_OF_THIGH",
 }  # fmt: skip
-# Letters, spaces, apostrophes, periods and {slot} references: no digits, no other symbols.
-SAMPLE = re.compile(r"^(?:[A-Za-z.' ]|\{[A-Za-z][A-Za-z0-9_]*\})+$")
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 
 
 @pytest.fixture(params=LOCALES)
 def locale(request) -> str:
     return request.param
+
+
+@pytest.fixture
+def language(locale) -> Language:
+    return LANGUAGES[locale.partition("-")[0]]
 
 
 @pytest.fixture
@@ -64,25 +113,46 @@ def test_every_locale_has_a_model():
     assert "en-US" in LOCALES
 
 
+def sample_pattern(language: Language) -> re.Pattern:
+    """Letters, spaces, apostrophes, periods and {slot} references: no digits, no symbols."""
+    return re.compile(rf"^(?:[{language.letters}.' ]|\{{[A-Za-z][A-Za-z0-9_]*\}})+$")
+
+
 def all_samples(language_model):
     for intent in language_model["intents"]:
         for sample in intent.get("samples", []):
             yield intent, sample
 
 
-def test_invocation_name(language_model, locale):
+def test_invocation_name(language_model, language):
     name = language_model["invocationName"]
-    if locale.startswith("en-"):
-        assert name == "cramp coach"
-    assert name == name.lower() and re.fullmatch(r"[a-z][a-z .']*[a-z]", name)
+    assert name == language.invocation_name
+    letters = language.letters
+    assert name == name.lower() and re.fullmatch(rf"[{letters}][{letters} .']*[{letters}]", name)
     words = name.split()
     assert len(words) >= 2
-    assert not set(words) & (LAUNCH_WORDS | RESERVED_NAME_WORDS)
+    assert not set(words) & (language.launch_words | RESERVED_NAME_WORDS)
 
 
-def test_samples_use_only_allowed_characters(language_model):
+def test_every_locale_has_the_same_intents_slots_and_value_ids_as_en_us(language_model):
+    english = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
+    english = english["interactionModel"]["languageModel"]
+
+    def shape(model):
+        intents = [
+            (i["name"], [(s["name"], s["type"]) for s in i.get("slots", [])], "samples" in i)
+            for i in model["intents"]
+        ]
+        types = {t["name"]: sorted(v["id"] for v in t["values"]) for t in model["types"]}
+        return intents, types
+
+    assert shape(language_model) == shape(english)
+
+
+def test_samples_use_only_allowed_characters(language_model, language):
+    allowed = sample_pattern(language)
     for intent, sample in all_samples(language_model):
-        assert SAMPLE.fullmatch(sample), f"{intent['name']}: {sample!r}"
+        assert allowed.fullmatch(sample), f"{intent['name']}: {sample!r}"
         assert sample == sample.strip() and "  " not in sample, sample
         # Alexa takes no possessive or other letters against a slot: "{bodyPart}'s" is refused.
         assert not re.search(r"\S\{|\}\S", sample), f"a slot must stand alone: {sample!r}"
@@ -127,14 +197,15 @@ def test_cramp_samples_work_with_and_without_the_body_part(language_model):
     assert len(intent["samples"]) - len(with_slot) >= 15
 
 
-def test_no_sample_contains_a_launch_word(language_model):
+def test_no_sample_contains_a_launch_word(language_model, language):
     """Alexa, and virtual-alexa in the tests, read these words as starting the skill."""
     for intent, sample in all_samples(language_model):
         words = set(normalize(sample).split())
-        assert not words & {"ask", "open", "tell", "launch"}, f"{intent['name']}: {sample!r}"
+        assert not words & language.starts_the_skill, f"{intent['name']}: {sample!r}"
 
 
-def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, locale, content):
+def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, locale):
+    content = skill_content.for_locale(locale)
     body_part = next(t for t in language_model["types"] if t["name"] == "BODY_PART")
     ids = {value["id"] for value in body_part["values"]}
     assert ids == BODY_PART_IDS
@@ -146,8 +217,8 @@ def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, lo
     )
     assert [form for form, count in spoken.items() if count > 1] == []
     calf = next(v for v in body_part["values"] if v["id"] == "CALF")
-    if locale == "en-US":
-        assert "charley horse" in calf["name"]["synonyms"]
+    if locale in REGIONAL_CALF_WORDS:
+        assert REGIONAL_CALF_WORDS[locale] in [calf["name"]["value"], *calf["name"]["synonyms"]]
 
 
 def test_custom_samples_never_shadow_built_in_phrasings(language_model, locale):
@@ -169,7 +240,7 @@ def test_every_declared_intent_has_its_own_handler(language_model, skill):
         assert not isinstance(chosen, handlers.FallbackHandler), intent["name"]
 
 
-def test_a_slot_alexa_asks_for_has_samples_of_answers_and_a_dialog_model(locale):
+def test_a_slot_alexa_asks_for_has_samples_of_answers_and_a_dialog_model(locale, language):
     """Dialog.ElicitSlot (SetReminderIntent's time) needs the intent in the dialog model, and
     the answers people give ("at nine p.m.") as the slot's samples, under the same rules."""
     model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
@@ -188,8 +259,8 @@ def test_a_slot_alexa_asks_for_has_samples_of_answers_and_a_dialog_model(locale)
         assert slot in in_dialog[intent]
         assert len(set(map(normalize, samples))) == len(samples) >= 5
         for sample in samples:
-            assert SAMPLE.fullmatch(sample) and f"{{{slot}}}" in sample, sample
-            assert not set(normalize(sample).split()) & {"ask", "open", "tell", "launch"}
+            assert sample_pattern(language).fullmatch(sample) and f"{{{slot}}}" in sample, sample
+            assert not set(normalize(sample).split()) & language.starts_the_skill
 
 
 def test_reminders_are_asked_for_with_and_without_a_time():
@@ -219,15 +290,14 @@ def test_advice_slot_values_have_ids_and_unique_synonyms(language_model, slot_ty
     assert [form for form, count in spoken.items() if count > 1] == []
 
 
-def test_advice_intents_take_questions_and_statements(language_model, locale):
+def test_advice_intents_take_questions_and_statements(language_model, language):
     """A red flag can be asked about or just said; prevention can be asked with or without a
     topic."""
     samples = {i["name"]: i["samples"] for i in language_model["intents"] if "samples" in i}
     see_doctor = samples["SeeDoctorIntent"]
     assert sum("{symptom}" in s for s in see_doctor) >= 15
     assert sum("{symptom}" not in s for s in see_doctor) >= 15
-    if locale.startswith("en-"):
-        assert any(s.startswith("my calf is") for s in see_doctor)
+    assert any(s.startswith(language.calf_statement) for s in see_doctor)
     prevention = samples["PreventionIntent"]
     assert sum("{topic}" in s for s in prevention) >= 15
     assert sum("{topic}" not in s for s in prevention) >= 15

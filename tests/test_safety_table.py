@@ -101,6 +101,32 @@ WORDS = {
         "say it still hurts": "it still hurts",
         "say next": "next",
         "say stop": "stop",
+        "say my calf is cramping": "my calf is cramping",
+    },
+    "fr": {
+        SAME_DAY: r"\baujourd'hui\b|\bdans la journée\b",
+        SOON: r"\bbientôt\b",
+        "stretch": r"\b(?:ramenez|tirez|étirez|étirement|tendez|penchez|relevez|pointez)",
+        "rub": r"\bmass",
+        "walk": r"\b(?:march|levez-vous|debout|votre poids|quelques pas)",
+        "warmth": r"\bchaleur\b",
+        "toward the shin": r"\bvers le tibia\b",
+        "toes up and back": r"\brelevez vos orteils\b.*\bvers le tibia\b",
+        "leg straight": r"\btendez la jambe\b|\bjambe[^.]{0,30}\btendue\b",
+        "lean forward": r"\bpenchez-vous en avant\b",
+        "front or back": r"\bdevant\b.*\barrière\b.*\?",
+        "heel to bottom": r"\btalon\b.*\bfesses\b",
+        "point down": r"\bpointez doucement le pied\b.*\bvers le bas\b",
+        "swelling": r"\bgonflée?s?\b|\benflée?s?\b",
+        "never into sharp pain": r"\bjamais jusqu'à (?:la|une) douleur vive\b",
+        "ten minutes": r"\bune dizaine de minutes\b|\benviron dix minutes\b",
+        "not medical advice": r"\bpas un avis médical\b",
+        "say no": "non",
+        "say back": "derrière",
+        "say it still hurts": "ça fait encore mal",
+        "say next": "suivant",
+        "say stop": "stop",
+        "say my calf is cramping": "j'ai une crampe au mollet",
     },
 }
 
@@ -286,7 +312,7 @@ def still_hurts_path(locale: str) -> list[str]:
     the session ends or ten replies: what each reply said."""
     words = words_of(locale)
     device = person(locale=locale)
-    device.say("my calf is cramping")
+    device.say(words["say my calf is cramping"])
     heard: list[str] = []
     for _ in range(10):
         asked_about_swelling = heard and says(heard[-1], locale, "swelling") and "?" in heard[-1]
