@@ -12,8 +12,9 @@ $(INSTALLED): requirements.txt lambda/requirements.txt
 	touch $@
 
 ## Try the skill in a text console (what you type is what you would say to Alexa).
+## Options: make run ARGS="--locale es-MX" (python -m console -h)
 run: $(INSTALLED)
-	$(BIN)/python -m console
+	$(BIN)/python -m console $(ARGS)
 
 ## Lint and run the whole test suite.
 test: $(INSTALLED)
