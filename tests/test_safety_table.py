@@ -84,6 +84,27 @@ WORDS = {
         "say next": "next",
         "say stop": "stop",
     },
+    "es": {
+        SAME_DAY: r"\bhoy\b|\bmismo día\b",
+        SOON: r"\bpronto\b",
+        "stretch": r"\b(?:lleva|estira|inclínate|dobla)",
+        "rub": r"\b(?:frota|masajea|masaje)",
+        "walk": r"\b(?:camina|ponte de pie|levántate|tu peso|paseo)",
+        "warmth": r"\bcalor\b|\btibi[ao]\b",
+        "toward the shin": r"\bhacia la espinilla\b",
+        "toes up and back": r"\bdedos del pie hacia arriba y hacia atrás\b",
+        "leg straight": r"\bestira la pierna\b|\bpierna del calambre estirada\b|\brecta\b",
+        "lean forward": r"\binclínate hacia adelante\b",
+        "front or back": r"\bdelante\w*\b.*\batrás\b.*\?",
+        "swelling": r"\bhinchad[ao]\b",
+        "never into sharp pain": r"\bsin llegar nunca al dolor agudo\b",
+        "ten minutes": r"\bunos diez minutos\b",
+        "not medical advice": r"\bno consejo médico\b",
+        "say no": "no",
+        "say it still hurts": "todavía me duele",
+        "say next": "siguiente",
+        "say stop": "para",
+    },
 }
 
 ISSUE_8 = "fixed by issue 8 (relief branch)"
