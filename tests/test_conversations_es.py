@@ -1,0 +1,240 @@
+"""Whole conversations in Spanish, in Spain, Mexico and the US, typed the way people there talk,
+through each locale's own interaction model and real request envelopes.
+
+A cramp, a question and an emergency, each in Spanish with that country's emergency number, and
+every answer within Alexa's limits.
+"""
+
+import json
+import re
+
+import pytest
+from alexa_rules import check_response
+from helpers import EMERGENCY_NUMBERS, person, request_file, said
+from test_every_response import explore
+
+from console import transcript
+from console.nlu import MODELS_DIR
+from skill import content as skill_content
+from skill.app import create_skill, handle_event
+
+SPANISH_LOCALES = ("es-ES", "es-MX", "es-US")
+#: How someone in each country most often tells the skill about a calf cramp, in one breath.
+ONE_SHOT_CALF = {
+    "es-ES": "dile a entrenador de calambres que me ha dado un calambre en el gemelo",
+    "es-MX": "dile a entrenador de calambres que se me acalambró la pantorrilla",
+    "es-US": "dile a entrenador de calambres que me dio un calambre en la pantorrilla",
+}
+OTHER_NUMBERS = {number for numbers in EMERGENCY_NUMBERS.values() for number in numbers}
+
+
+def text(turn) -> str:
+    return said(turn)
+
+
+def after_the_disclaimer(turn, content) -> str:
+    """What is said after the disclaimer, which a first-time visitor hears before any advice."""
+    return text(turn).removeprefix(content.phrase("disclaimer")).lstrip()
+
+
+def first_sentence(spoken: str) -> str:
+    return re.split(r"(?<=[.?!])\s", spoken, maxsplit=1)[0]
+
+
+def assert_only_its_own_number(spoken: str, locale: str) -> None:
+    own = EMERGENCY_NUMBERS[locale]
+    assert any(number in spoken for number in own), spoken
+    for number in OTHER_NUMBERS - set(own):
+        assert number not in spoken, (locale, number)
+
+
+@pytest.fixture(params=SPANISH_LOCALES)
+def locale(request):
+    return request.param
+
+
+@pytest.fixture
+def content(locale):
+    return skill_content.for_locale(locale)
+
+
+# --- a cramp ------------------------------------------------------------------------------------
+
+
+def test_a_one_shot_cramp_starts_with_what_to_do_in_spanish(locale, content):
+    turn = person(locale=locale).say(ONE_SHOT_CALF[locale])
+    first = content.sequences["calf"].steps[0]
+    assert turn.request["request"]["locale"] == locale
+    assert turn.request["session"]["new"] is True
+    assert text(turn).startswith(f"{content.phrase('first_step_opener')} {first.do}")
+    assert "hacia la espinilla" in first.do
+    assert "sin llegar nunca al dolor agudo" in text(turn)
+    for count in ("diez segundos", "veinte", "treinta"):
+        assert f"{count}." in text(turn)
+    assert '<prosody rate="90%">' in turn.speech
+    assert not turn.session_ended
+    assert transcript.to_text(turn.reprompt) == content.phrase("step_reprompt")
+    check_response(turn.response)
+
+
+def test_the_steps_card_comes_with_the_first_step_in_spanish(locale, content):
+    turn = person(locale=locale).say(ONE_SHOT_CALF[locale])
+    assert turn.card["title"] == "Pasos para un calambre en la pantorrilla"
+    assert turn.card["content"].startswith(f"1. {content.sequences['calf'].steps[0].do}")
+    assert "no consejo médico" in turn.card["content"]
+    assert_only_its_own_number(turn.card["content"], locale)
+
+
+@pytest.mark.parametrize(
+    ("locale", "utterance", "sequence"),
+    [
+        ("es-ES", "se me ha subido el gemelo", "calf"),
+        ("es-ES", "tengo una rampa en el pie", "foot"),
+        ("es-ES", "se me han encogido los dedos del pie", "toes"),
+        ("es-ES", "me ha dado un calambre en el femoral", "hamstring"),
+        ("es-MX", "me dio un calambre en el chamorro", "calf"),
+        ("es-MX", "se me engarrotaron los dedos", "toes"),
+        ("es-MX", "se me acalambró el muslo", "thigh"),
+        ("es-MX", "tengo un calambre en el arco del pie", "arch"),
+        ("es-US", "se me trabó el pie", "foot"),
+        ("es-US", "tengo un calambre en el hamstring", "hamstring"),
+        ("es-US", "se me acalambró la pierna", "general"),
+        ("es-US", "tengo un calambre", "general"),
+    ],
+)
+def test_each_body_part_said_the_countrys_way_gets_its_own_steps(locale, utterance, sequence):
+    content = skill_content.for_locale(locale)
+    turn = person(locale=locale).say(utterance)
+    assert content.sequences[sequence].steps[0].do in text(turn)
+    assert turn.response["sessionAttributes"]["sequence"] == sequence
+
+
+def test_launch_then_yes_then_next_then_gone(locale, content):
+    device = person(locale=locale)
+    launch = device.say("abre entrenador de calambres")
+    assert text(launch) == content.phrase("launch")
+    assert not launch.session_ended
+    assert content.sequences["general"].steps[0].do in text(device.say("sí"))
+    assert content.sequences["general"].steps[1].do in text(device.say("siguiente"))
+    gone = device.say("ya se me pasó")
+    assert text(gone).startswith(content.phrase("gone"))
+    assert text(gone).endswith(content.phrase("offer_tips"))
+    goodbye = device.say("no gracias")
+    assert goodbye.session_ended
+    for turn in (launch, gone, goodbye):
+        check_response(turn.response)
+
+
+def test_it_still_hurts_leads_to_the_countrys_emergency_number_without_leaving(locale):
+    """Saying it still hurts, and no to any question about swelling, until the red flags."""
+    device = person(locale=locale)
+    device.say(ONE_SHOT_CALF[locale])
+    heard = []
+    for _ in range(8):
+        asked_about_swelling = heard and "hinchad" in heard[-1] and "?" in heard[-1]
+        turn = device.say("no" if asked_about_swelling else "todavía me duele")
+        check_response(turn.response)
+        heard.append(text(turn))
+        if any(number in heard[-1] for number in EMERGENCY_NUMBERS[locale]):
+            break
+    assert_only_its_own_number(heard[-1], locale)
+    assert "hoy" in heard[-1] and "pronto" in heard[-1]
+
+
+def test_a_real_envelope_in_spanish_gets_spanish_relief(locale, content):
+    """The one-shot calf request Alexa sends, as saved, in a Spanish locale."""
+    envelope = request_file("cramp_calf_one_shot")
+    envelope["request"]["locale"] = locale
+    response = handle_event(create_skill(), envelope)
+    check_response(response)
+    assert content.sequences["calf"].steps[0].do in said(response)
+
+
+# --- a question ---------------------------------------------------------------------------------
+
+
+def test_asking_how_to_prevent_cramps_reads_a_page_at_a_time(locale, content):
+    device = person(locale=locale)
+    turn = device.say("pregunta a entrenador de calambres cómo evito los calambres")
+    first = content.prevention.pages[0]
+    assert text(turn).startswith(content.phrase("disclaimer"))
+    assert after_the_disclaimer(turn, content).startswith(first.intro)
+    assert all(item in text(turn) for item in first.items)
+    assert text(turn).endswith("¿Quieres oír más?")
+    more = device.say("sí")
+    assert content.prevention.pages[1].intro in text(more)
+    for reply in (turn, more):
+        check_response(reply.response)
+
+
+def test_a_named_topic_goes_straight_to_it(locale, content):
+    turn = person(locale=locale).say("qué hay de la alimentación")
+    food = next(page for page in content.prevention.pages if page.topic == "FOOD")
+    assert after_the_disclaimer(turn, content).startswith(food.intro)
+    assert "pide a tu médico que revise tus niveles" in text(turn)
+
+
+def test_causes_and_the_stretch_routine_in_spanish(locale, content):
+    causes = person(locale=locale).say("qué causa los calambres")
+    assert after_the_disclaimer(causes, content).startswith(content.causes.pages[0].intro)
+    device = person(locale=locale)
+    routine = device.say("guíame en mis estiramientos")
+    assert content.routine.stretches[0].name in text(routine)
+    assert "treinta." in text(routine)
+    assert content.routine.stretches[1].name in text(device.say("siguiente"))
+
+
+# --- an emergency --------------------------------------------------------------------------------
+
+
+def test_asking_for_an_ambulance_gets_the_countrys_number_and_no_promise(locale, content):
+    turn = person(locale=locale).say("llama a una ambulancia")
+    assert text(turn).startswith("No puedo hacer llamadas")
+    assert_only_its_own_number(text(turn), locale)
+    assert turn.session_ended
+    assert_only_its_own_number(turn.card["content"], locale)
+    check_response(turn.response)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "urgency"),
+    [
+        ("me duele el pecho", "emergency"),
+        ("me falta el aire", "emergency"),
+        ("tengo la pierna hinchada", "same_day"),
+        ("tengo la pantorrilla roja", "same_day"),
+        ("me dan calambres todas las noches", "soon"),
+    ],
+)
+def test_a_named_symptom_hears_its_urgency_first(locale, content, utterance, urgency):
+    turn = person(locale=locale).say(utterance)
+    assert first_sentence(text(turn)) == first_sentence(content.urgency[urgency])
+    if urgency == "emergency":
+        assert first_sentence(text(turn)).startswith("Llama al")
+        assert_only_its_own_number(first_sentence(text(turn)), locale)
+    if urgency == "same_day":
+        assert "hoy mismo" in text(turn)
+    check_response(turn.response)
+
+
+def test_a_cramp_elsewhere_hears_the_safety_line_with_the_countrys_number(locale, content):
+    """Alexa fills the slot with a value that is none of ours: "la mano"."""
+    envelope = request_file("cramp_unknown_body_part")
+    envelope["request"]["locale"] = locale
+    envelope["request"]["intent"]["slots"]["bodyPart"]["value"] = "la mano"
+    response = handle_event(create_skill(), envelope)
+    check_response(response)
+    assert said(response).startswith(content.phrase("not_a_leg_cramp"))
+    assert_only_its_own_number(said(response), locale)
+
+
+# --- every answer, in every state ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["es-ES", "es-MX"])
+def test_every_response_in_every_state_in_spanish(locale):
+    """es-ES and es-MX have phrases of their own; es-US differs from es-MX only in its facts."""
+    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    language_model = model["interactionModel"]["languageModel"]
+    checked, states = explore(create_skill(), language_model, locale=locale)
+    assert checked > 1000 and len(states) > 20
