@@ -609,6 +609,7 @@ REQUEST_HANDLERS = (
     DeleteDataHandler(),
     SkillDisabledHandler(),
     SessionEndedHandler(),
+    ScreenTouchHandler(),  # before UnspokenRequestHandler, which would take any UserEvent
     UnspokenRequestHandler(),
     FallbackHandler(),
 )

@@ -1,4 +1,8 @@
-"""The interaction model against Alexa's published rules, and against the skill."""
+"""The interaction models against Alexa's published rules, and against the skill.
+
+Every test here runs for every locale's model in interaction_model/interactionModels/custom/:
+an illegal sample in any locale fails.
+"""
 
 import json
 import re
@@ -105,6 +109,10 @@ def language_model(locale):
 def sample_pattern(language: Language) -> re.Pattern:
     """Letters, spaces, apostrophes, periods and {slot} references: no digits, no symbols."""
     return re.compile(rf"^(?:[{language.letters}.' ]|\{{[A-Za-z][A-Za-z0-9_]*\}})+$")
+
+
+def test_every_locale_has_a_model():
+    assert "en-US" in LOCALES
 
 
 def all_samples(language_model):

@@ -165,7 +165,7 @@ def spoken(ssml: str) -> str:
 def test_a_first_ever_visitor_routed_in_hears_what_to_do_first(tmp_path, cramp, sequence):
     """Alexa asks (CanFulfillIntentRequest), then sends the cramp in a new session, for someone
     the skill has never met: the first step comes first, the disclaimer is on the card."""
-    text = skill_content.load("en")
+    text = skill_content.for_locale("en-US")
     store = tmp_path / "memory.sqlite3"
     skill = create_skill(persistence_adapter=SqliteAdapter(store))
     question = request_file("can_fulfill_cramp_calf")
