@@ -16,7 +16,7 @@ from skill import content as skill_content
 SPANISH_LOCALES = ("es-ES", "es-MX", "es-US")
 OWN_NUMBER = {"es-ES": "uno uno dos", "es-MX": "nueve uno uno", "es-US": "nueve uno uno"}
 #: Keys whose values are ids the code reads, the same in every language.
-ID_KEYS = {"pose", "topic", "level", "hold", "seconds"}
+ID_KEYS = {"pose", "topic", "level", "hold", "seconds", "front", "back"}
 ID_SECTIONS = {"body_parts", "symptoms"}
 
 # Common English words that have no place in a Spanish sentence (none of them is also Spanish).
@@ -85,9 +85,14 @@ def shape(value, key=None):
         return {k: shape(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [shape(item) for item in value]
-    if isinstance(value, str) and key not in ID_KEYS:
+    if isinstance(value, str) and not is_id(key, value):
         return sorted(name for _, name, _, _ in string.Formatter().parse(value) if name)
     return value
+
+
+def is_id(key, value) -> bool:
+    """An id the code reads (a pose, a topic, a level, a side's sequence), not words."""
+    return key in ID_KEYS and re.fullmatch(r"[a-z_]+|[A-Z_]+", str(value)) is not None
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +124,13 @@ def relief_steps(raw) -> list[tuple[str, dict]]:
 
 
 def first_steps_by_body_part(raw) -> dict[str, str]:
+    """The first step for each body part that has its own steps (not one that asks which side)."""
     sequences = raw["relief"]["sequences"]
-    return {part: sequences[name]["steps"][0]["do"] for part, name in body_parts(raw).items()}
+    return {
+        part: sequences[name]["steps"][0]["do"]
+        for part, name in body_parts(raw).items()
+        if name in sequences
+    }
 
 
 def body_parts(raw) -> dict[str, str]:
@@ -154,7 +164,7 @@ def test_no_placeholders_no_empty_text_no_digits(raw):
 
 def test_no_english_is_left(raw):
     for path, text in all_strings(raw):
-        if path.rpartition(".")[2] in ID_KEYS or any(f".{key}." in path for key in ID_SECTIONS):
+        if is_id(path.rpartition(".")[2], text) or any(f".{k}." in path for k in ID_SECTIONS):
             continue  # ids the code reads, such as body_parts' "foot"
         assert not ENGLISH.search(text), f"{path}: {text!r}"
 
@@ -166,7 +176,13 @@ def test_the_counts_are_spoken_in_spanish(content):
         30: "treinta",
         40: "cuarenta",
         50: "cincuenta",
-        60: "sesenta",
+        60: "un minuto",
+        70: "setenta",
+        80: "ochenta",
+        90: "un minuto y medio",
+        100: "cien",
+        110: "ciento diez",
+        120: "dos minutos",
     }
 
 
@@ -193,7 +209,7 @@ def test_the_toes_come_back_toward_the_shin_in_every_first_step_that_lengthens_t
     for part, first in first_steps_by_body_part(raw).items():
         if part in LIFTING_MUSCLES:
             assert TOWARD_THE_SHIN not in first, (part, first)
-        elif part in {None, "LEG", "FOOT", "ARCH", "TOES", "CALF"}:
+        elif part in {None, "LEG", "FOOT", "ARCH", "TOES", "CALF", "ACHILLES", "HEEL", "SOLE"}:
             assert TOWARD_THE_SHIN in first, (part, first)
 
 
@@ -217,11 +233,14 @@ def test_every_first_step_and_card_says_never_into_sharp_pain(raw):
     assert NEVER_INTO_SHARP_PAIN.search(raw["advice"]["routine"]["intro"])
 
 
-def test_every_warmth_step_says_warm_never_hot(raw):
-    warmth = [(name, step["do"]) for name, step in relief_steps(raw) if WARMTH.search(step["do"])]
-    assert len(warmth) >= len(raw["relief"]["sequences"])
-    for name, text in warmth:
-        assert NOT_HOT in text, (name, text)
+def test_every_warmth_step_says_warm_never_hot_and_tested_by_hand(raw):
+    warmth = [(name, step) for name, step in relief_steps(raw) if WARMTH.search(step["do"])]
+    assert {name for name, _ in warmth} >= set(raw["relief"]["sequences"])
+    for name, step in warmth:
+        assert step["pose"] == "warmth", (name, step["do"])
+        assert NOT_HOT in step["do"] and "con la mano" in step["do"], (name, step["do"])
+    condition = raw["advice"]["red_flags"]["signs"]["condition"]["mid_cramp"]
+    assert NOT_HOT in condition and "con la mano" in condition
 
 
 def test_warmth_during_a_cramp_cold_only_afterwards(raw):
@@ -292,3 +311,129 @@ def test_the_disclaimer_is_on_every_card_and_in_speech(raw, locale):
     for text in (raw["relief"]["card_disclaimer"], raw["phrases"]["disclaimer"]):
         assert "no consejo médico" in text, text
         assert f"llama al {OWN_NUMBER[locale]}" in text, text
+
+
+# --- the relief steps: which way, falls, holding, the safety check ------------------------------
+
+STRETCH_POSES = {
+    "toes_to_shin", "towel_pull", "wall_calf", "toes_up_spread", "foot_point_down",
+    "heel_to_bottom", "heel_to_bottom_lying", "hamstring_seated",
+}  # fmt: skip
+STANDING_POSES = {"wall_calf", "stand_press", "heel_to_bottom", "walk"}
+CHECK_FIRST_POSES = {"rub_foot", "rub_calf", "rub_thigh", "stand_press", "walk", "warmth"}
+HOLDS_ON = re.compile(r"\bapóyate en\b|\bapoyándote en\b")
+SITS_OR_LIES = re.compile(r"\b(siéntate|sentad[oa]|sin levantarte|acuéstate|acostad[oa])\b", re.I)
+
+
+def test_the_shin_and_the_top_of_the_foot_point_the_foot_and_never_toward_the_shin(content):
+    for name in ("shin", "top_of_foot"):
+        steps = content.sequences[name].steps
+        assert "en punta" in steps[0].do, name
+        for step in steps:
+            said = f"{step.do} {step.cue} {step.release}"
+            assert TOWARD_THE_SHIN not in said and not re.search(r"\blleva\b", said), name
+    assert content.body_parts["SHIN"] == "shin"
+    assert content.body_parts["TOP_OF_FOOT"] == "top_of_foot"
+    assert content.which_side["ankle"].front == "top_of_foot"
+
+
+def test_the_thigh_asks_front_or_back_and_each_side_lengthens_its_own_muscle(content):
+    sides = content.which_side[content.body_parts["THIGH"]]
+    assert sides.ask.endswith("?") and "delante" in sides.ask and "detrás" in sides.ask
+    assert content.which_side["ankle"].ask.endswith("?")
+    front = content.sequences[sides.front].steps[0].do
+    back = content.sequences[sides.back].steps[0].do
+    assert "talón" in front and "glúteo" in front and "hacia adelante" not in front
+    assert "inclínate hacia adelante" in back and "recta" in back and "talón" not in back
+    back_of_leg = content.sequences[content.body_parts["BACK_OF_LEG"]].steps[0].do
+    assert "estirada" in back_of_leg and "talón" not in back_of_leg
+
+
+def test_both_legs_are_eased_one_at_a_time_sitting(content):
+    steps = content.sequences[content.body_parts["BOTH_LEGS"]].steps
+    assert "siéntate" in steps[0].do and "un pie" in steps[0].do
+    assert "otra pierna" in steps[1].do
+
+
+def test_every_sequence_starts_with_stop_inside_the_first_step(content):
+    for name, sequence in content.sequences.items():
+        assert sequence.steps[0].do.startswith("Detente,"), name
+        assert sequence.steps[0].pose in STRETCH_POSES, name
+
+
+def test_every_step_that_stands_or_walks_holds_on_or_sits_first(content):
+    moving = re.compile(r"\b(de pie|camina\w*|levántate)\b", re.I)
+    steps = [step for sequence in content.sequences.values() for step in sequence.steps]
+    for step in [*steps, *content.persists]:
+        if step.pose in STANDING_POSES or moving.search(step.do):
+            assert HOLDS_ON.search(step.do), step.do
+        if step.pose in STANDING_POSES - {"walk"}:
+            assert SITS_OR_LIES.search(f"{step.do} {step.cue}"), step.do
+
+
+def test_every_stretch_is_held_until_the_muscle_lets_go(content):
+    steps = [step for sequence in content.sequences.values() for step in sequence.steps]
+    for step in [*steps, *content.persists]:
+        if step.pose in STRETCH_POSES or "estira" in step.do.lower():
+            assert "Si sigue tenso, aguanta" in step.release, step.do
+            assert "Cuando se suelte" in step.release, step.do
+
+
+def test_the_safety_check_comes_before_rubbing_walking_and_warmth(raw, locale):
+    for name, sequence in raw["relief"]["sequences"].items():
+        assert sequence["steps"][0]["pose"] not in CHECK_FIRST_POSES, name
+    check = raw["phrases"]["check_question"]
+    for sign in ("hinchada", "roja", "caliente", "amoratada", "chasquido", "mareo", "confusión"):
+        assert sign in check, sign
+    said = raw["phrases"]["check_yes"]
+    assert "deja los estiramientos" in said and "no la frotes ni le des calor" in said
+    assert said.index(OWN_NUMBER[locale]) < said.index("hoy")
+
+
+def test_the_first_steps_and_the_gone_reply_fit_in_one_breath(content):
+    for name in ("calf", "thigh_front", "hamstring", "general"):
+        first = content.sequences[name].steps[0]
+        assert len(first.do.split()) <= 18, first.do
+        assert len(first.cue.split()) <= 12, first.cue
+    gone = f"{content.phrase('gone')} {content.phrase('offer_tips')}"
+    assert len(gone.split()) <= 30 and "emergencia" not in gone
+
+
+def test_escalation_ends_by_asking(content):
+    assert content.phrase("keep_going_ask").endswith("?")
+    assert len(content.persists) >= 3
+
+
+def test_the_red_flags_are_most_urgent_first_with_the_new_signs(content):
+    heard = [(page.title, item) for page in content.red_flags.pages for item in page.items]
+    titles = [title for title, _ in heard]
+    emergency, same_day, soon = (t for t in dict.fromkeys(titles))
+    assert titles == sorted(titles, key=[emergency, same_day, soon].index)
+
+    def level_of(words: str) -> str:
+        return next(title for title, item in heard if words in item)
+
+    assert level_of("falta de aire o dolor en el pecho") == emergency
+    assert level_of("fría, pálida o azulada") == emergency
+    assert level_of("de repente entumecida o débil") == emergency
+    assert level_of("un corte o una herida") == emergency
+    assert level_of("calor junto con confusión") == emergency
+    assert level_of("Un chasquido") == same_day
+    assert level_of("ejercicio intenso") == same_day
+    assert level_of("poco a poco") == soon
+    assert level_of("vuelven una y otra vez sin una causa clara") == soon
+    levels = {key: sign.level for key, sign in content.signs.items()}
+    assert levels["wound"] == levels["heat"] == levels["clot_moved"] == "emergency"
+    assert levels["blood_supply"] == "emergency"
+    assert levels["tear"] == levels["dark_urine"] == levels["clot"] == "same_day"
+    assert "vuelven una y otra vez" in content.signs["unexplained"].why
+    assert "de repente" in content.signs["nerves"].why
+
+
+def test_drinking_more_is_never_said_without_the_limit_on_fluids(raw):
+    advice = raw["advice"]
+    heard = [" ".join(page["items"]) for page in advice["prevention"]["pages"]] + advice["tips"]
+    drinking = [text for text in heard if re.search(r"\b(bebe|beber|bebas)\b", text, re.I)]
+    assert len(drinking) >= 3
+    for text in drinking:
+        assert "salvo que tu médico te limite los líquidos" in text, text

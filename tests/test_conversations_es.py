@@ -94,7 +94,7 @@ def test_the_steps_card_comes_with_the_first_step_in_spanish(locale, content):
         ("es-ES", "me ha dado un calambre en el femoral", "hamstring"),
         ("es-MX", "me dio un calambre en el chamorro", "calf"),
         ("es-MX", "se me engarrotaron los dedos", "toes"),
-        ("es-MX", "se me acalambró el muslo", "thigh"),
+        ("es-MX", "se me acalambró la espinilla", "shin"),
         ("es-MX", "tengo un calambre en el arco del pie", "arch"),
         ("es-US", "se me trabó el pie", "foot"),
         ("es-US", "tengo un calambre en el hamstring", "hamstring"),
@@ -109,13 +109,17 @@ def test_each_body_part_said_the_countrys_way_gets_its_own_steps(locale, utteran
     assert turn.response["sessionAttributes"]["sequence"] == sequence
 
 
-def test_launch_then_yes_then_next_then_gone(locale, content):
+def test_launch_then_yes_then_the_check_then_next_then_gone(locale, content):
     device = person(locale=locale)
     launch = device.say("abre entrenador de calambres")
     assert text(launch) == content.phrase("launch")
     assert not launch.session_ended
     assert content.sequences["general"].steps[0].do in text(device.say("sí"))
-    assert content.sequences["general"].steps[1].do in text(device.say("siguiente"))
+    check = device.say("siguiente")
+    assert text(check) == content.phrase("check_question"), "the check comes before rubbing"
+    rubbing = device.say("no")
+    assert text(rubbing).startswith(content.phrase("check_clear"))
+    assert content.sequences["general"].steps[1].do in text(rubbing)
     gone = device.say("ya se me pasó")
     assert text(gone).startswith(content.phrase("gone"))
     assert text(gone).endswith(content.phrase("offer_tips"))
@@ -130,7 +134,7 @@ def test_it_still_hurts_leads_to_the_countrys_emergency_number_without_leaving(l
     device = person(locale=locale)
     device.say(ONE_SHOT_CALF[locale])
     heard = []
-    for _ in range(8):
+    for _ in range(16):
         asked_about_swelling = heard and "hinchad" in heard[-1] and "?" in heard[-1]
         turn = device.say("no" if asked_about_swelling else "todavía me duele")
         check_response(turn.response)
@@ -139,6 +143,59 @@ def test_it_still_hurts_leads_to_the_countrys_emergency_number_without_leaving(l
             break
     assert_only_its_own_number(heard[-1], locale)
     assert "hoy" in heard[-1] and "pronto" in heard[-1]
+    assert heard[-1].endswith(content_of(locale).phrase("keep_going_ask")), "it asks, and stays"
+    assert not turn.session_ended
+
+
+def content_of(locale: str):
+    return skill_content.for_locale(locale)
+
+
+def test_a_thigh_asks_front_or_back_and_the_back_leans_forward(locale, content):
+    device = person(locale=locale)
+    asked = device.say("tengo un calambre en el muslo")
+    opener = content.phrase("first_step_opener")
+    assert text(asked).startswith(f"{opener} {content.phrase('side_opener')}")
+    assert content.which_side["thigh"].ask in text(asked)
+    back = device.say("detrás")
+    assert text(back).startswith(content.sequences["hamstring"].steps[0].do)
+    assert "inclínate hacia adelante" in text(back)
+
+
+def test_the_shin_points_the_foot_and_never_toward_the_shin(locale, content):
+    turn = person(locale=locale).say("tengo un calambre en la espinilla")
+    assert "en punta" in text(turn) and "hacia la espinilla" not in text(turn)
+
+
+@pytest.mark.parametrize(
+    ("locale", "driving", "stopped"),
+    [
+        ("es-ES", "estoy conduciendo y me ha dado un calambre en el gemelo", "ya he parado"),
+        ("es-MX", "estoy manejando y se me acalambró la pantorrilla", "ya me orillé"),
+        ("es-US", "estoy manejando y tengo un calambre en el pie", "ya paré"),
+    ],
+)
+def test_a_driver_pulls_over_first_then_gets_the_steps(locale, driving, stopped):
+    content = skill_content.for_locale(locale)
+    device = person(locale=locale)
+    wait = device.say(driving)
+    assert text(wait).startswith(content.phrase("driving"))
+    assert "treinta." in text(wait) and not wait.session_ended
+    assert content.phrase("driving_reprompt") in text(wait)
+    sequence = wait.response["sessionAttributes"]["sequence"]
+    ready = device.say(stopped)
+    assert content.sequences[sequence].steps[0].do in text(ready)
+
+
+def test_not_yet_and_done_keep_the_steps_going(locale, content):
+    device = person(locale=locale)
+    device.say(ONE_SHOT_CALF[locale])
+    not_yet = device.say("todavía no")
+    assert text(not_yet).startswith(content.phrase("not_yet"))
+    assert not not_yet.session_ended
+    done = device.say("hecho")
+    assert text(done).startswith(content.sequences["calf"].steps[1].do)
+    assert text(device.say("hecho")) == content.phrase("check_question")
 
 
 def test_a_real_envelope_in_spanish_gets_spanish_relief(locale, content):
@@ -213,7 +270,7 @@ def test_a_named_symptom_hears_its_urgency_first(locale, content, utterance, urg
         assert first_sentence(text(turn)).startswith("Llama al")
         assert_only_its_own_number(first_sentence(text(turn)), locale)
     if urgency == "same_day":
-        assert "hoy mismo" in text(turn)
+        assert "hoy" in text(turn)
     check_response(turn.response)
 
 
