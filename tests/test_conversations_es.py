@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+import test_screens
 from alexa_rules import check_response
 from helpers import EMERGENCY_NUMBERS, person, request_file, said
 from test_every_response import explore
@@ -295,3 +296,15 @@ def test_every_response_in_every_state_in_spanish(locale):
     language_model = model["interactionModel"]["languageModel"]
     checked, states = explore(create_skill(), language_model, locale=locale)
     assert checked > 1000 and len(states) > 20
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", sorted(test_screens.PROFILES))
+@pytest.mark.parametrize("locale", SPANISH_LOCALES)
+def test_every_spanish_step_and_stretch_fits_on_the_screen(locale, profile):
+    """Spanish runs longer than English: the same fit, worked out the same way, in Spanish."""
+    test_screens.test_every_step_and_stretch_fits_on_the_screen(
+        skill_content.for_locale(locale), profile
+    )
