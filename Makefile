@@ -7,7 +7,7 @@ CONSOLE := $(VENV)/.installed-console
 SERVER := $(VENV)/.installed-serve
 DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint clean serve load mutate
+.PHONY: run test lint clean serve load mutate models
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ $(DEV): requirements-dev.txt $(SERVER)
 ## Options: make run ARGS="--locale es-MX" (python -m console -h)
 run: $(CONSOLE)
 	$(BIN)/python -m console $(ARGS)
+
+## Write the regional English models (en-GB, en-CA, en-AU, en-IN) from en-US.json and
+## interaction_model/regional/<locale>.yaml.
+models: $(CONSOLE)
+	$(BIN)/python -m deploy.regional_models
 
 ## Lint and run the whole test suite.
 test: $(DEV)
@@ -103,8 +108,10 @@ lambda-python:
 	@echo $(LAMBDA_PYTHON)
 
 ## Cold start and warm latency of the built artifact, beside a hello-world skill; sizes.
+## COMPARE=DIR adds the cold start of another built artifact (an earlier commit's), interleaved.
 bench: build
-	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
+	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)" \
+		$(if $(COMPARE),--compare "$(COMPARE)")
 
 ## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...,
 ## PRIVACY_POLICY_URL=https://... where your filled-in deploy/privacy-policy.md is published).

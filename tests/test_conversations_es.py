@@ -7,15 +7,18 @@ every answer within Alexa's limits.
 
 import json
 import re
+import uuid
 
 import pytest
 import test_screens
 from alexa_rules import check_response
 from helpers import EMERGENCY_NUMBERS, person, request_file, said
+from reminders_api import Served
 from test_every_response import explore
 
 from console import transcript
-from console.nlu import MODELS_DIR
+from console.nlu import MODELS_DIR, Match, SlotMatch
+from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill, handle_event
 
@@ -229,7 +232,7 @@ def test_a_named_topic_goes_straight_to_it(locale, content):
     turn = person(locale=locale).say("qué hay de la alimentación")
     food = next(page for page in content.prevention.pages if page.topic == "FOOD")
     assert after_the_disclaimer(turn, content).startswith(food.intro)
-    assert "pide a tu médico que revise tus niveles" in text(turn)
+    assert "que revise tus niveles" in text(turn)
 
 
 def test_causes_and_the_stretch_routine_in_spanish(locale, content):
@@ -284,6 +287,64 @@ def test_a_cramp_elsewhere_hears_the_safety_line_with_the_countrys_number(locale
     check_response(response)
     assert said(response).startswith(content.phrase("not_a_leg_cramp"))
     assert_only_its_own_number(said(response), locale)
+
+
+# --- a daily stretch reminder -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reminders_api(tmp_path_factory):
+    """An HTTPS imitation of Alexa's Reminders API (tests/reminders_api.py)."""
+    server = Served(tmp_path_factory.mktemp("reminders-api-es"))
+    yield server
+    server.stop()
+
+
+def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(
+    reminders_api, monkeypatch, locale, content
+):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(reminders_api.authority))
+    api = reminders_api.api
+    api.reset()
+    token = f"token-{uuid.uuid4()}"
+    api.person(token)
+    device = Device(locale=locale, api_endpoint=api.url, api_access_token=token)
+    device.permissions.add("alexa::alerts:reminders:skill:readwrite")
+    eight_pm = SlotMatch("time", "las ocho de la tarde", "20:00", "20:00", "AMAZON.TIME")
+    asked = device.send_intent(
+        "recuérdame estirar a las ocho de la tarde",
+        Match("SetReminderIntent", {"time": eight_pm}, ("time",)),
+    )
+    confirm = "¿Pongo un recordatorio para estirar todos los días a las ocho de la tarde?"
+    assert text(asked) == confirm
+    done = device.say("sí")
+    check_response(done.response)
+    assert text(done).startswith("Hecho. Te recordaré que estires todos los días a las ocho")
+    assert text(done).endswith(content.reminder_text("cancel_by_voice"))
+    (reminder,) = api.reminders[token].values()
+    alert = content.reminder_words("alert")["evening"]
+    assert reminder["alertInfo"]["spokenInfo"]["content"] == [{"locale": locale, "text": alert}]
+    cancelled = device.say("cancela mi recordatorio de estiramientos")
+    assert text(cancelled) == content.reminder_text("cancelled")
+    assert api.reminders[token] == {}
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "said"),
+    [
+        (7, 30, "las siete y treinta de la mañana"),
+        (13, 0, "la una de la tarde"),
+        (21, 5, "las nueve y cinco de la tarde"),
+        (20, 25, "las ocho y veinticinco de la tarde"),
+        (22, 45, "las diez y cuarenta y cinco de la tarde"),
+        (12, 0, "las doce del mediodía"),
+        (0, 0, "las doce de la noche"),
+    ],
+)
+def test_a_time_of_day_is_said_in_spanish(hour, minute, said):
+    from skill.reminder_replies import ClockTime, spoken_time
+
+    assert spoken_time(skill_content.for_locale("es-MX"), ClockTime(hour, minute)) == said
 
 
 # --- every answer, in every state ---------------------------------------------------------------

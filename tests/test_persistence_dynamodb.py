@@ -97,7 +97,11 @@ class Dynalite:
 
 @pytest.fixture(scope="module", autouse=True)
 def aws_offline():
-    """A region and dummy credentials, and no instance metadata: nothing leaves 127.0.0.1."""
+    """A region and dummy credentials, and no instance metadata: nothing leaves 127.0.0.1.
+
+    boto3 is imported and its DynamoDB model loaded once, here: on a loaded machine that takes
+    longer than a store call's deadline, which would then fail the first test to build a client.
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
         patch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -106,6 +110,9 @@ def aws_offline():
         patch.setenv("AWS_CONFIG_FILE", "/dev/null")
         patch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         patch.delenv("AWS_PROFILE", raising=False)
+        import boto3
+
+        boto3.client("dynamodb", endpoint_url="http://127.0.0.1:9")
         yield
 
 
@@ -301,7 +308,9 @@ def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
     quick = {**persistence.DYNAMODB_CLIENT_CONFIG, "read_timeout": 0.2, "connect_timeout": 0.2}
     monkeypatch.setattr(persistence, "DYNAMODB_CLIENT_CONFIG", quick)
     try:
-        device = person(store(), new_user_id())
+        adapter = store()
+        assert adapter.client  # built first, with its timeouts: the client's, not the deadline
+        device = person(adapter, new_user_id())
         with caplog.at_level(logging.WARNING, logger="skill.persistence"):
             assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
             assert caplog.text == ""  # relief never asked the store
