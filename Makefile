@@ -26,6 +26,7 @@ $(DEV): requirements-dev.txt $(SERVER)
 	touch $@
 
 ## Try the skill in a text console (what you type is what you would say to Alexa).
+## Options: make run ARGS="--locale es-MX" (python -m console -h)
 run: $(CONSOLE)
 	$(BIN)/python -m console $(ARGS)
 

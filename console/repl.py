@@ -42,11 +42,16 @@ INVOCATION_WORDS = {
         ("demande à", "dis à"),
         ("que", "de", "si", "pour"),
     ),
+    "es": (
+        ("abre", "abrir", "inicia", "iniciar", "empieza", "comienza", "ejecuta", "carga"),
+        ("pide a", "pídele a", "dile a", "pregunta a", "pregúntale a"),
+        ("que", "sobre", "por", "si"),
+    ),
 }
 # How a person answers Alexa's own question "Do you give Cramp Coach permission to update your
-# reminders? You can say I approve or no."
-APPROVALS = {"i approve", "approve", "yes", "yes i approve"}
-REFUSALS = {"no", "i don't approve", "no thanks"}
+# reminders? You can say I approve or no." Alexa asks it in the locale's language.
+APPROVALS = {"i approve", "approve", "yes", "yes i approve", "lo apruebo", "sí", "sí lo apruebo"}
+REFUSALS = {"no", "i don't approve", "no thanks", "no lo apruebo", "no gracias"}
 # One person at this keyboard: the same user id every run, so the skill can remember them.
 CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 

@@ -54,7 +54,7 @@ def state_key(attributes: dict) -> str:
     return json.dumps(key, sort_keys=True)
 
 
-def explore(skill, language_model, after_each=None):
+def explore(skill, language_model, after_each=None, locale="en-US"):
     requests = every_request(language_model)
     checked = 0
     frontier = [{}]
@@ -62,7 +62,7 @@ def explore(skill, language_model, after_each=None):
     for _ in range(MAX_TURNS):
         next_frontier = []
         for attributes in frontier:
-            session = envelopes.Session(attributes=attributes, new=not attributes)
+            session = envelopes.Session(attributes=attributes, new=not attributes, locale=locale)
             kinds = [envelopes.launch_request(session), envelopes.session_ended_request(session)]
             kinds += [envelopes.intent_request(session, match) for match in requests]
             for request in kinds:

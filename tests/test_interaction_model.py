@@ -7,7 +7,6 @@ an illegal sample in any locale fails.
 import json
 import re
 from collections import Counter
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -19,8 +18,6 @@ from console import envelopes
 from console.nlu import MODELS_DIR, Match, built_in_utterances, normalize
 from skill import content as skill_content
 from skill import handlers
-
-LOCALES = sorted(path.stem for path in Path(MODELS_DIR).glob("*.json"))
 
 
 class Language(NamedTuple):
@@ -47,6 +44,11 @@ FRENCH_LAUNCH_WORDS = frozenset({
     "demande", "demander", "dis", "dire", "joue", "jouer", "active", "activer", "utilise",
     "utiliser", "parle", "parler", "reprends", "reprendre", "charge", "exécute",
 })  # fmt: skip
+SPANISH_LAUNCH_WORDS = frozenset({
+    "abre", "abrir", "inicia", "iniciar", "empieza", "empezar", "comienza", "comenzar", "lanza",
+    "ejecuta", "carga", "juega", "usa", "pide", "pídele", "pregunta", "pregúntale", "dile",
+    "habla", "activa",
+})  # fmt: skip
 LANGUAGES = {
     "en": Language(
         invocation_name="cramp coach",
@@ -64,10 +66,23 @@ LANGUAGES = {
         letters="A-Za-zÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸàâæçéèêëîïôœùûüÿ",
         calf_statement="mon mollet est",
     ),
+    # Spanish launch phrases: "abre", "inicia", "pide a ... que", "pregunta a", "dile a ... que".
+    # "pide" and "pregunta" also have everyday uses ("pide una ambulancia"); their forms that
+    # only ever address someone (pídele, pregúntale, dile) and "abre" may not be in a sample.
+    "es": Language(
+        invocation_name="entrenador de calambres",
+        launch_words=SPANISH_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"abre", "abrir", "dile", "pídele", "pregúntale"}),
+        letters="A-Za-zÁÉÍÓÚÜÑáéíóúüñ",
+        calf_statement="tengo la pantorrilla",
+    ),
 }
 #: The calf's everyday name in a locale, which its model must know.
 REGIONAL_CALF_WORDS = {
     "en-US": "charley horse",
+    "es-ES": "gemelo",
+    "es-MX": "chamorro",
+    "es-US": "pantorrilla",
     "fr-CA": "mollet",
     "fr-FR": "mollet",
 }
@@ -90,10 +105,11 @@ BODY_PART_IDS = {
     "TOP_OF_FOOT", "SOLE", "HEEL", "BOTH_LEGS", "BACK_OF_LEG", "FRONT_OF_THIGH",
 }  # fmt: skip
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+LOCALES = sorted(path.stem for path in MODELS_DIR.glob("*.json"))
 
 
 @pytest.fixture(params=LOCALES)
-def locale(request) -> str:
+def locale(request):
     return request.param
 
 
@@ -109,13 +125,13 @@ def language_model(locale) -> dict:
     return model["interactionModel"]["languageModel"]
 
 
-def test_every_locale_has_a_model():
-    assert "en-US" in LOCALES
-
-
 def sample_pattern(language: Language) -> re.Pattern:
     """Letters, spaces, apostrophes, periods and {slot} references: no digits, no symbols."""
     return re.compile(rf"^(?:[{language.letters}.' ]|\{{[A-Za-z][A-Za-z0-9_]*\}})+$")
+
+
+def test_every_locale_has_a_model():
+    assert "en-US" in LOCALES
 
 
 def all_samples(language_model):

@@ -30,6 +30,13 @@ LANGUAGES = {
         "letters": "A-Za-z",
         "disclaimer": "not a substitute for professional medical advice",
     },
+    "es": {
+        "name": "Entrenador de Calambres",
+        "launch": ("abre", "inicia", "pide a", "dile a", "pregunta a", "pregúntale a"),
+        "connectors": ("que",),
+        "letters": "A-Za-zÁÉÍÓÚÜÑáéíóúüñ",
+        "disclaimer": "No sustituye el consejo médico profesional",
+    },
     "fr": {
         "name": "Coach Crampes",
         "launch": ("ouvre", "lance", "demande à", "dis à"),

@@ -24,16 +24,16 @@ from console.nlu import FALLBACK_INTENT, MODELS_DIR, Understanding, shared_under
 LOCALES = corpus_locales()
 # The least share of each corpus understood, as measured (python -m console.coverage, with
 # --exact-only for the first). Raise them as the model grows; never lower them to pass.
-# The regional English figures were re-measured when their corpora gained the reminders' lines.
-# The French corpora gained lines for the intents that came later (relief questions, reminders),
-# which the console understands less well: their floors are measured on the corpora as they are.
+# The regional English, Spanish and French figures were re-measured when their corpora gained
+# the lines for the intents that came later (relief questions, reminders), which the console
+# understands less well: their floors are measured on the corpora as they are.
 EXACT_COVERAGE = {
     "en-US": 0.73, "en-GB": 0.89, "en-CA": 0.80, "en-AU": 0.85, "en-IN": 0.90,
-    "fr-CA": 0.65, "fr-FR": 0.72,
+    "es-ES": 0.75, "es-MX": 0.76, "es-US": 0.72, "fr-CA": 0.65, "fr-FR": 0.72,
 }  # fmt: skip
 GENERALISED_COVERAGE = {
     "en-US": 0.91, "en-GB": 0.96, "en-CA": 0.97, "en-AU": 0.95, "en-IN": 0.94,
-    "fr-CA": 0.88, "fr-FR": 0.93,
+    "es-ES": 0.89, "es-MX": 0.91, "es-US": 0.87, "fr-CA": 0.88, "fr-FR": 0.93,
 }  # fmt: skip
 # A corpus is at least this long: enough phrasings per intent to tell a broad model from one
 # that only has its obvious samples.
