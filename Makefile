@@ -13,7 +13,7 @@ $(INSTALLED): requirements.txt lambda/requirements.txt
 
 ## Try the skill in a text console (what you type is what you would say to Alexa).
 run: $(INSTALLED)
-	$(BIN)/python -m console
+	$(BIN)/python -m console $(ARGS)
 
 ## Lint and run the whole test suite.
 test: $(INSTALLED)

@@ -3,6 +3,7 @@
 import json
 import re
 from collections import Counter
+from typing import NamedTuple
 
 import pytest
 from ask_sdk_core.attributes_manager import AttributesManager
@@ -10,14 +11,76 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 
 from console import envelopes
-from console.nlu import Match, built_in_utterances, normalize
+from console.nlu import MODELS_DIR, Match, built_in_utterances, normalize
+from skill import content as skill_content
 from skill import handlers
 
-# Words Alexa reserves for starting a skill; they may not be in an invocation name.
-LAUNCH_WORDS = {
+
+class Language(NamedTuple):
+    """What the rules below need to know of a language."""
+
+    invocation_name: str
+    #: Words Alexa reserves for starting a skill; they may not be in an invocation name.
+    launch_words: frozenset[str]
+    #: Words that start the skill in the middle of a sentence (Alexa, and virtual-alexa in the
+    #: tests, read them so): no sample may contain one.
+    starts_the_skill: frozenset[str]
+    #: Letters a sample or an invocation name may use, besides spaces, apostrophes and periods.
+    letters: str
+    #: How a sample that simply states a symptom of the calf begins.
+    calf_statement: str
+
+
+GERMAN_LAUNCH_WORDS = frozenset({
+    "öffne", "öffnen", "starte", "starten", "frag", "frage", "fragen", "sag", "sage", "sagen",
+    "bitte", "spiel", "spiele", "aktiviere", "aktivieren", "beginne", "lade", "benutze", "nutze",
+    "verwende", "rede", "sprich", "lass",
+})  # fmt: skip
+ENGLISH_LAUNCH_WORDS = frozenset({
     "ask", "open", "tell", "launch", "start", "begin", "load", "play", "resume", "run", "use",
     "talk", "enable", "go",
-}  # fmt: skip
+})  # fmt: skip
+SPANISH_LAUNCH_WORDS = frozenset({
+    "abre", "abrir", "inicia", "iniciar", "empieza", "empezar", "comienza", "comenzar", "lanza",
+    "ejecuta", "carga", "juega", "usa", "pide", "pídele", "pregunta", "pregúntale", "dile",
+    "habla", "activa",
+})  # fmt: skip
+LANGUAGES = {
+    # German launch phrases: "öffne", "starte", "frage ... nach", "sag ..., dass". "frage" and
+    # "sag" are everyday words too ("ich habe eine Frage"); no sample uses them, nor "öffne".
+    "de": Language(
+        invocation_name="krampf coach",
+        launch_words=GERMAN_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"öffne", "starte", "frag", "frage", "sag", "sage"}),
+        letters="A-Za-zÄÖÜäöüß",
+        calf_statement="meine wade ist",
+    ),
+    "en": Language(
+        invocation_name="cramp coach",
+        launch_words=ENGLISH_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"ask", "open", "tell", "launch"}),
+        letters="A-Za-z",
+        calf_statement="my calf is",
+    ),
+    # Spanish launch phrases: "abre", "inicia", "pide a ... que", "pregunta a", "dile a ... que".
+    # "pide" and "pregunta" also have everyday uses ("pide una ambulancia"); their forms that
+    # only ever address someone (pídele, pregúntale, dile) and "abre" may not be in a sample.
+    "es": Language(
+        invocation_name="entrenador de calambres",
+        launch_words=SPANISH_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"abre", "abrir", "dile", "pídele", "pregúntale"}),
+        letters="A-Za-zÁÉÍÓÚÜÑáéíóúüñ",
+        calf_statement="tengo la pantorrilla",
+    ),
+}
+#: The calf's everyday name in a locale, which its model must know.
+REGIONAL_CALF_WORDS = {
+    "de-DE": "wadenkrampf",
+    "en-US": "charley horse",
+    "es-ES": "gemelo",
+    "es-MX": "chamorro",
+    "es-US": "pantorrilla",
+}
 # An invocation name may not name the device or the platform either.
 RESERVED_NAME_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
 REQUIRED_BUILT_INS = {
@@ -33,9 +96,30 @@ MINIMUM_SAMPLES = {
     "CrampEasingIntent": 10,
 }  # fmt: skip
 BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
-# Letters, spaces, apostrophes, periods and {slot} references: no digits, no other symbols.
-SAMPLE = re.compile(r"^(?:[A-Za-z.' ]|\{[A-Za-z][A-Za-z0-9_]*\})+$")
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+LOCALES = sorted(path.stem for path in MODELS_DIR.glob("*.json"))
+
+
+@pytest.fixture(params=LOCALES)
+def locale(request):
+    return request.param
+
+
+@pytest.fixture
+def language(locale):
+    return LANGUAGES[locale.partition("-")[0]]
+
+
+@pytest.fixture
+def language_model(locale):
+    """Every locale's model in turn (this module's own, over conftest's en-US one)."""
+    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    return model["interactionModel"]["languageModel"]
+
+
+def sample_pattern(language: Language) -> re.Pattern:
+    """Letters, spaces, apostrophes, periods and {slot} references: no digits, no symbols."""
+    return re.compile(rf"^(?:[{language.letters}.' ]|\{{[A-Za-z][A-Za-z0-9_]*\}})+$")
 
 
 def all_samples(language_model):
@@ -44,18 +128,32 @@ def all_samples(language_model):
             yield intent, sample
 
 
-def test_invocation_name(language_model):
+def test_invocation_name(language_model, language):
     name = language_model["invocationName"]
-    assert name == "cramp coach"
-    assert name == name.lower() and re.fullmatch(r"[a-z][a-z .']*[a-z]", name)
+    assert name == language.invocation_name
+    letters = language.letters
+    assert name == name.lower() and re.fullmatch(rf"[{letters}][{letters} .']*[{letters}]", name)
     words = name.split()
     assert len(words) >= 2
-    assert not set(words) & (LAUNCH_WORDS | RESERVED_NAME_WORDS)
+    assert not set(words) & (language.launch_words | RESERVED_NAME_WORDS)
 
 
-def test_samples_use_only_allowed_characters(language_model):
+def test_every_locale_has_the_same_intents_slots_and_value_ids_as_en_us(language_model):
+    english = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
+    english = english["interactionModel"]["languageModel"]
+
+    def shape(model):
+        intents = [(i["name"], i.get("slots", []), "samples" in i) for i in model["intents"]]
+        types = {t["name"]: sorted(v["id"] for v in t["values"]) for t in model["types"]}
+        return intents, types
+
+    assert shape(language_model) == shape(english)
+
+
+def test_samples_use_only_allowed_characters(language_model, language):
+    allowed = sample_pattern(language)
     for intent, sample in all_samples(language_model):
-        assert SAMPLE.fullmatch(sample), f"{intent['name']}: {sample!r}"
+        assert allowed.fullmatch(sample), f"{intent['name']}: {sample!r}"
         assert sample == sample.strip() and "  " not in sample, sample
         # Alexa takes no possessive or other letters against a slot: "{bodyPart}'s" is refused.
         assert not re.search(r"\S\{|\}\S", sample), f"a slot must stand alone: {sample!r}"
@@ -100,14 +198,15 @@ def test_cramp_samples_work_with_and_without_the_body_part(language_model):
     assert len(intent["samples"]) - len(with_slot) >= 15
 
 
-def test_no_sample_contains_a_launch_word(language_model):
+def test_no_sample_contains_a_launch_word(language_model, language):
     """Alexa, and virtual-alexa in the tests, read these words as starting the skill."""
     for intent, sample in all_samples(language_model):
         words = set(normalize(sample).split())
-        assert not words & {"ask", "open", "tell", "launch"}, f"{intent['name']}: {sample!r}"
+        assert not words & language.starts_the_skill, f"{intent['name']}: {sample!r}"
 
 
-def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, content):
+def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, locale):
+    content = skill_content.for_locale(locale)
     body_part = next(t for t in language_model["types"] if t["name"] == "BODY_PART")
     ids = {value["id"] for value in body_part["values"]}
     assert ids == BODY_PART_IDS
@@ -119,11 +218,12 @@ def test_body_part_values_have_stable_ids_and_unique_synonyms(language_model, co
     )
     assert [form for form, count in spoken.items() if count > 1] == []
     calf = next(v for v in body_part["values"] if v["id"] == "CALF")
-    assert "charley horse" in calf["name"]["synonyms"]
+    if locale in REGIONAL_CALF_WORDS:
+        assert REGIONAL_CALF_WORDS[locale] in [calf["name"]["value"], *calf["name"]["synonyms"]]
 
 
-def test_custom_samples_never_shadow_built_in_phrasings(language_model):
-    phrasings = built_in_utterances("en-US")
+def test_custom_samples_never_shadow_built_in_phrasings(language_model, locale):
+    phrasings = built_in_utterances(locale)
     assert set(phrasings) <= REQUIRED_BUILT_INS
     built_in = {normalize(phrase) for phrases in phrasings.values() for phrase in phrases}
     clashes = {normalize(sample) for _, sample in all_samples(language_model)} & built_in
@@ -154,14 +254,14 @@ def test_advice_slot_values_have_ids_and_unique_synonyms(language_model, slot_ty
     assert [form for form, count in spoken.items() if count > 1] == []
 
 
-def test_advice_intents_take_questions_and_statements(language_model):
+def test_advice_intents_take_questions_and_statements(language_model, language):
     """A red flag can be asked about or just said; prevention can be asked with or without a
     topic."""
     samples = {i["name"]: i["samples"] for i in language_model["intents"] if "samples" in i}
     see_doctor = samples["SeeDoctorIntent"]
     assert sum("{symptom}" in s for s in see_doctor) >= 15
     assert sum("{symptom}" not in s for s in see_doctor) >= 15
-    assert any(s.startswith("my calf is") for s in see_doctor)
+    assert any(s.startswith(language.calf_statement) for s in see_doctor)
     prevention = samples["PreventionIntent"]
     assert sum("{topic}" in s for s in prevention) >= 15
     assert sum("{topic}" not in s for s in prevention) >= 15

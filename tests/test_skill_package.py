@@ -20,16 +20,55 @@ MODELS = {
 LOCALES = MANIFEST["publishingInformation"]["locales"]
 LAMBDA_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?")
 LAUNCH_WORDS = ("ask", "open", "tell", "launch", "start", "begin", "load", "run")
+#: Per language: the skill's name in the store, how a phrase opens or asks it, the words that
+#: may join its name to a request, the letters a request is written in, and the disclaimer.
+LANGUAGES = {
+    "de": {
+        "name": "Krampf Coach",
+        "launch": ("öffne", "starte", "frage", "frag"),
+        "connectors": ("nach",),
+        "letters": "A-Za-zÄÖÜäöüß",
+        "disclaimer": "Es ersetzt keine professionelle medizinische Beratung",
+    },
+    "en": {
+        "name": "Cramp Coach",
+        "launch": LAUNCH_WORDS,
+        "connectors": (),
+        "letters": "A-Za-z",
+        "disclaimer": "not a substitute for professional medical advice",
+    },
+    "es": {
+        "name": "Entrenador de Calambres",
+        "launch": ("abre", "inicia", "pide a", "dile a", "pregunta a", "pregúntale a"),
+        "connectors": ("que",),
+        "letters": "A-Za-zÁÉÍÓÚÜÑáéíóúüñ",
+        "disclaimer": "No sustituye el consejo médico profesional",
+    },
+}
+#: What the description tells a person to do in an emergency, with that country's number.
+EMERGENCY_WORDING = {
+    "de-DE": "Im Notfall wähle die 112",
+    "en-US": "call your local emergency number",
+    "es-ES": "en una emergencia, llama al 112",
+    "es-MX": "en una emergencia, llama al 911",
+    "es-US": "en una emergencia, llama al 911",
+}
+
+
+def language_of(locale: str) -> dict:
+    return LANGUAGES[locale.partition("-")[0]]
 
 
 def intents(locale: str) -> dict[str, list[str]]:
     return {intent["name"]: intent.get("samples", []) for intent in MODELS[locale]["intents"]}
 
 
-def example_request(phrase: str, invocation: str) -> str | None:
+def example_request(phrase: str, invocation: str, language: dict) -> str | None:
     """What an example phrase asks the skill, after "Alexa, open/ask/tell <invocation>"."""
+    connector = "".join(f"(?:{word} )?" for word in language["connectors"])
     found = re.fullmatch(
-        rf"Alexa, (?:{'|'.join(LAUNCH_WORDS)}) {re.escape(invocation)}(?: (?P<request>.+))?",
+        rf"Alexa, (?:{'|'.join(language['launch'])}) {re.escape(invocation)}"
+        rf"(?: {connector}(?P<request>.+))?",
         phrase,
     )
     assert found, f"{phrase!r} does not start with the wake word and the invocation name"
@@ -52,7 +91,7 @@ def test_the_manifest_and_the_models_have_the_same_locales():
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 def test_publishing_information_is_complete(locale):
     information = LOCALES[locale]
-    assert information["name"] == "Cramp Coach"
+    assert information["name"] == language_of(locale)["name"]
     assert 0 < len(information["summary"]) <= 160
     assert 0 < len(information["description"]) <= 4000
     assert 0 < len(information["keywords"]) <= 30
@@ -75,8 +114,8 @@ def test_the_icons_are_in_the_package_at_the_sizes_alexa_asks_for(locale):
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 def test_the_description_states_the_medical_disclaimer(locale):
     description = LOCALES[locale]["description"]
-    assert "not a substitute for professional medical advice" in description
-    assert "call your local emergency number" in description
+    assert language_of(locale)["disclaimer"] in description
+    assert EMERGENCY_WORDING[locale] in description
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALES))
@@ -84,10 +123,12 @@ def test_example_phrases_match_sample_utterances_exactly(locale):
     model = MODELS[locale]
     understanding = Understanding(locale)
     phrases = LOCALES[locale]["examplePhrases"]
-    assert example_request(phrases[0], model["invocationName"]) is None  # the first only opens
+    language = language_of(locale)
+    assert example_request(phrases[0], model["invocationName"], language) is None  # only opens
     for phrase in phrases[1:]:
-        request = example_request(phrase, model["invocationName"])
-        assert re.fullmatch(r"[A-Za-z' ]+", request), f"{request!r} is not how it is said"
+        request = example_request(phrase, model["invocationName"], language)
+        letters = language["letters"]
+        assert re.fullmatch(rf"[{letters}' ]+", request), f"{request!r} is not how it is said"
         match = understanding.understand(request)
         assert match.intent != FALLBACK_INTENT, f"{request!r} is no sample of {locale}"
         assert not match.intent.startswith("AMAZON."), f"{request!r} only a built-in phrasing"
@@ -120,9 +161,11 @@ def test_forget_me_is_an_intent_with_natural_unique_samples():
             if name != "DeleteDataIntent"
             for sample in intent_samples
         }
+        letters = language_of(locale)["letters"]
+        launch_words = {phrase.split()[0] for phrase in language_of(locale)["launch"]}
         for sample in samples:
-            assert re.fullmatch(r"[A-Za-z' .]+", sample), sample
-            assert not set(normalize(sample).split()) & set(LAUNCH_WORDS), sample
+            assert re.fullmatch(rf"[{letters}' .]+", sample), sample
+            assert not set(normalize(sample).split()) & launch_words, sample
             assert normalize(sample) not in others, sample
             assert Understanding(locale).understand(sample).intent == "DeleteDataIntent"
         assert len({normalize(sample) for sample in samples}) == len(samples)
