@@ -1,22 +1,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+# Each command installs only what it needs, from three requirements files, each adding to the
+# one before (requirements.txt explains which package goes where): a stamp per file.
+CONSOLE := $(VENV)/.installed-console
+SERVER := $(VENV)/.installed-serve
+DEV := $(VENV)/.installed-dev
 
 .PHONY: run test lint clean serve load
 
-$(INSTALLED): requirements.txt lambda/requirements.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(CONSOLE): requirements.txt lambda/requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+$(SERVER): requirements-serve.txt $(CONSOLE)
+	$(BIN)/pip install --quiet -r requirements-serve.txt
+	touch $@
+
+$(DEV): requirements-dev.txt $(SERVER)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 ## Try the skill in a text console (what you type is what you would say to Alexa).
-run: $(INSTALLED)
+run: $(CONSOLE)
 	$(BIN)/python -m console $(ARGS)
 
 ## Lint and run the whole test suite.
-test: $(INSTALLED)
+test: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -24,13 +38,13 @@ test: $(INSTALLED)
 ## Serve the skill as an HTTPS endpoint's back end on 127.0.0.1:5000 (waitress, a worker process
 ## a core; verification on). Options: make serve ARGS="--port 8080 --skill-id amzn1.ask.skill.…"
 ## (python -m webserver -h)
-serve: $(INSTALLED)
+serve: $(SERVER)
 	$(BIN)/python -m webserver $(ARGS)
 
 ## Load test on 127.0.0.1, every request verified, beside a flask-ask-sdk hello world: closed
 ## loop (50 clients, 30 s) and open loop (50, 200, 400 req/s); about 3 minutes, not part of test.
 ## Options: make load ARGS="--port 5900 --workers 1 --rates 100,300"  (loadtest.py -h)
-load: $(INSTALLED)
+load: $(SERVER)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
 clean:
@@ -62,11 +76,11 @@ $(APL_SUGGESTER): tests/apl/package.json tests/apl/package-lock.json
 	touch $@
 
 ## Build the Lambda artifact into .aws-sam/build (what `sam deploy` uploads).
-build: $(INSTALLED)
+build: $(DEV)
 	$(SAM) build
 
 ## `sam build` runs this (template.yaml: BuildMethod makefile) with ARTIFACTS_DIR set.
-build-CrampCoachFunction: $(INSTALLED)
+build-CrampCoachFunction: $(CONSOLE)
 	@test -n "$(LAMBDA_PYTHON)" || { echo "needs python3.13 (or pyenv with 3.13.0)"; exit 1; }
 	$(BIN)/python deploy/build_artifact.py "$(ARTIFACTS_DIR)" --python "$(LAMBDA_PYTHON)"
 
@@ -77,6 +91,8 @@ lambda-python:
 bench: build
 	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
 
-## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...).
-skill-endpoint: $(INSTALLED)
-	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)")
+## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...,
+## PRIVACY_POLICY_URL=https://... where your filled-in deploy/privacy-policy.md is published).
+skill-endpoint: $(CONSOLE)
+	$(BIN)/python deploy/skill_endpoint.py "$(FUNCTION_ARN)" $(if $(SKILL_ID),--skill-id "$(SKILL_ID)") \
+		$(if $(PRIVACY_POLICY_URL),--privacy-policy-url "$(PRIVACY_POLICY_URL)")

@@ -7,8 +7,7 @@ artifact on its path imports what the Lambda runtime imports before the handler 
 a few more), then the Lambda entry, and answers one request; the median of the runs,
 in the process (import and answer) and for the whole process (interpreter start included). The
 hello-world skill (bench/hello_world.py) runs the same way on the artifact's own dependencies,
-interleaved run by run, and so does the artifact with its bytecode removed, to show what the
-precompiled bytecode is worth on Lambda's read-only disk.
+interleaved run by run.
 
 Warm: one process per skill answers each kind of request again and again; p50 and p99 of each,
 Alexa's CanFulfillIntentRequest for a cramp among them. No store is configured (no TABLE_NAME):
@@ -166,8 +165,6 @@ def main(argv: list[str] | None = None) -> int:
             [args.python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", hello],
             check=True,
         )
-        sources_only = scratch / "sources-only"
-        shutil.copytree(artifact, sources_only, ignore=shutil.ignore_patterns("__pycache__"))
         events = {"skill": skill_events(), "hello": hello_events()}
         first = {"skill": "CrampNowIntent", "hello": "HelloWorldIntent"}
         for name in events:
@@ -178,11 +175,6 @@ def main(argv: list[str] | None = None) -> int:
         variants = {
             HELLO: (hello_path, "hello_world", scratch / "hello-first.json"),
             SKILL: (skill_path, "lambda_function", scratch / "skill-first.json"),
-            f"{SKILL}, no bytecode": (
-                [sources_only],
-                "lambda_function",
-                scratch / "skill-first.json",
-            ),
         }
         cold: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in variants}
         for _ in range(args.cold_runs):
@@ -219,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
     on_disk, zipped = size(artifact)
     print(
-        f"\nArtifact: {on_disk / 1e6:.1f} MB on disk, {zipped / 1e6:.2f} MB zipped (target: < 5 MB)"
+        f"\nArtifact: {on_disk / 1e6:.1f} MB on disk, {zipped / 1e6:.2f} MB zipped (target: < 3 MB)"
     )
     return 0
 

@@ -5,19 +5,24 @@
 The artifact holds only what runs on Lambda:
 
 - the runtime dependencies pinned whole in lambda/requirements.txt, installed with --no-deps so
-  boto3 (which the Lambda runtime provides, and which the DynamoDB adapter asks for) stays out,
-  and from pure-Python wheels only, so the same artifact runs on arm64 Lambda and on the x86-64
-  machine whose tests prove it complete;
+  boto3 (which the Lambda runtime provides) stays out, and from pure-Python wheels only, so the
+  same artifact runs on arm64 Lambda and on the x86-64 machine whose tests prove it complete;
+  of their metadata only the license files (nothing reads the rest at run time), and not
+  dateutil's copy of the time zone database (nothing here asks dateutil for a zone; it would
+  read the system's);
 - the skill package and the Lambda entry (the text console is a package of its own, left out);
 - the content as JSON, one file per language and per locale with its overlay and facts already
   applied, which the content loader prefers: faster to parse, and no PyYAML;
 - the screens' APL documents and drawings (skill/screens/), without their indentation;
 - bytecode compiled by Python 3.13, the runtime's version. Lambda's code directory is read-only,
-  so without it every cold start compiles every module again (see README, "Speed").
+  so without it every cold start compiles every module again (see README, "Performance"). The
+  dependencies ship as bytecode only, in place of their sources (the zip is half the size);
+  the skill and the entry keep their sources beside it, for readable tracebacks.
 """
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +34,12 @@ sys.path.insert(0, str(ROOT))  # run as a script: the skill package is the repos
 from skill import content as skill_content  # noqa: E402  (after the path it needs)
 
 LAMBDA_PYTHON_VERSION = "3.13"
+# Ours: shipped with their sources. Everything else in the artifact is a dependency.
+OWN = frozenset({"skill", "lambda_function.py"})
+# What a dependency's metadata keeps: its license and notices.
+LICENSE_FILE = re.compile(r"(?i)(licen[cs]e|notice|copying|authors)")
+# dateutil's own copy of the IANA time zone database.
+DATEUTIL_ZONES = Path("dateutil", "zoneinfo", "dateutil-zoneinfo.tar.gz")
 
 
 def install_dependencies(python: str, artifacts: Path) -> None:
@@ -53,6 +64,13 @@ def install_dependencies(python: str, artifacts: Path) -> None:
         check=True,
     )
     shutil.rmtree(artifacts / "bin", ignore_errors=True)  # console scripts, never run on Lambda
+    for metadata in artifacts.glob("*.dist-info"):
+        for path in sorted(metadata.rglob("*"), reverse=True):
+            if path.is_file() and not LICENSE_FILE.search(path.name):
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    (artifacts / DATEUTIL_ZONES).unlink()
 
 
 def copy_skill(artifacts: Path) -> None:
@@ -75,20 +93,23 @@ def copy_skill(artifacts: Path) -> None:
 
 
 def compile_bytecode(python: str, artifacts: Path) -> None:
-    """Bytecode that Python trusts without checking the sources: the artifact never changes."""
+    """Bytecode that Python trusts without checking the sources: the artifact never changes.
+
+    The dependencies' modules become bytecode in place of their sources (module.pyc where
+    module.py was, which Python imports when there is no source); ours keep their sources, with
+    the bytecode in __pycache__.
+    """
+    compileall = [python, "-m", "compileall", "-q", "-j", "0"]
+    dependencies = sorted(path for path in artifacts.iterdir() if path.name not in OWN)
+    subprocess.run([*compileall, "-b", *map(str, dependencies)], check=True)
+    for dependency in dependencies:
+        sources = [dependency] if dependency.is_file() else dependency.rglob("*.py")
+        for source in sources:
+            if source.suffix == ".py":
+                source.unlink()
+    own = [artifacts / name for name in sorted(OWN)]
     subprocess.run(
-        [
-            python,
-            "-m",
-            "compileall",
-            "-q",
-            "-j",
-            "0",
-            "--invalidation-mode",
-            "unchecked-hash",
-            str(artifacts),
-        ],
-        check=True,
+        [*compileall, "--invalidation-mode", "unchecked-hash", *map(str, own)], check=True
     )
 
 

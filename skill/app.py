@@ -24,6 +24,7 @@ from skill.handlers import (
     relief_content,
 )
 from skill.nesting import MAX_NESTING, nested_too_deeply
+from skill.state import Conversation
 
 log = logging.getLogger(__name__)
 RESPONSE_VERSION = "1.0"
@@ -38,10 +39,16 @@ class ReliefFirstSkill(CustomSkill):
     around the handlers too (the dispatcher, an interceptor, the response). Only a request meant
     for another skill is still refused, by raising. Every door gets this guarantee: Lambda and the
     console through ``handle_event``, the web server through flask-ask-sdk's SkillAdapter.
+
+    The session attributes are settled first (skill/state.py), so what the SDK copies and the
+    handlers read is only what the conversation state can hold.
     """
 
     def invoke(self, request_envelope, context):
         try:
+            session = request_envelope.session
+            if session is not None and session.attributes is not None:
+                session.attributes = Conversation.settled_attributes(session.attributes)
             return super().invoke(request_envelope, context)
         except AskSdkException as error:
             if str(error).startswith(SKILL_ID_REFUSAL):

@@ -1,7 +1,9 @@
 """Memory between sessions: what Cramp Coach keeps about a person, where, and how it fails safely.
 
-Per person (the Alexa user id) the store holds only the ``Conversation.REMEMBERED`` fields and the
-day of the last visit; never a symptom, a cramp, or anything else about their health.
+Per person (the Alexa user id) the store holds only the ``Conversation.REMEMBERED`` fields, the
+day of the last visit and the record's revision; never a symptom, a cramp, or anything else about
+their health, and nothing at all for a request without a user id. A write replaces only the
+revision its session read (``revised``), so "forget me" wins over another open session.
 
 Where it is kept is configuration, not code (``store_from_environment``):
 
@@ -14,10 +16,10 @@ boto3 and sqlite3 are imported only when their store is built, so a skill withou
 as fast as it would without this module.
 
 Every store sits behind ``Forgiving``: a store that is missing, throttled, slow or locked costs
-the person nothing but the memory of one session. The request interceptor reads the record once a
-session, at its first request that is not a relief step; the response interceptor writes it only
-when a remembered field changed, or when the session ends on a new day. A person in a cramp never
-waits on the store, nor on boto3 being imported.
+the person nothing but the memory of one session, and every call has a deadline. The request
+interceptor reads the record once a session, at its first request that is not a relief step; the
+response interceptor writes it only when a remembered field changed, or when the session ends on
+a new day. A person in a cramp never waits on the store, nor on boto3 being imported.
 """
 
 import json
@@ -46,14 +48,19 @@ STORE_KINDS = ("dynamodb", "sqlite", "none")
 
 # A person is waiting on every request, and Alexa gives up after about 8 s (the Lambda timeout is
 # 7 s). The store gets at most STORE_BUDGET_SECONDS of any one request, whatever it does: each
-# call is one attempt, no retry, giving up after STORE_CALL_SECONDS (0.5 s to connect, then 0.5 s
-# without a byte read; an SQLite file locked for 0.5 s); a request makes at most two calls, a read
-# and a write, and writes only if its read left the write its whole STORE_CALL_SECONDS within the
-# budget. A read that failed writes nothing for the rest of the session; a write that would not fit
-# waits for the next request. "Forget me" only deletes, one call. Importing boto3 on the first
-# DynamoDB call of a container (about 0.3 s) counts against the budget too.
+# call has a deadline of STORE_CALL_SECONDS for the whole call, after which it is abandoned
+# (within_deadline), and is one attempt, no retry; the clients' own timeouts (0.5 s to connect,
+# 0.5 s without a byte read, an SQLite file locked for 0.5 s) usually end it sooner, but a server
+# that trickles a byte at a time never trips them. A request makes at most two calls, a read and
+# a write, and writes only if its read left the write its whole STORE_CALL_SECONDS within the
+# budget. A read that failed writes nothing for the rest of the session; a write that would not
+# fit waits for the next request. "Forget me" only deletes, one call. Importing boto3 on the first
+# DynamoDB call of a container (about 0.3 s) counts against the deadline too.
 STORE_BUDGET_SECONDS = 1.5
 STORE_CALL_SECONDS = 1.0
+# Store calls running at once, abandoned ones included: past this many, a call fails at once
+# rather than start another thread (a store that never finishes cannot pile threads up).
+MAX_STORE_CALLS = 32
 DYNAMODB_CLIENT_CONFIG = {
     "connect_timeout": 0.5,
     "read_timeout": 0.5,
@@ -105,6 +112,44 @@ def user_key(request_envelope) -> str:
     if not isinstance(user_id, str) or not user_id:
         raise NoUserId("the request carries no user id")
     return user_id
+
+
+class StoreTimeout(PersistenceException):
+    """The store did not answer within the call's deadline; the call was abandoned."""
+
+
+_store_calls = threading.BoundedSemaphore(MAX_STORE_CALLS)
+
+
+def within_deadline(seconds: float, call: Callable, *args):
+    """``call(*args)`` in a thread of its own, waited on for at most ``seconds``.
+
+    Past the deadline the call is abandoned: StoreTimeout is raised and the thread is left to
+    finish or fail on its own, unwatched. An abandoned write that lands late is conditional like
+    any other (it replaces one revision), so it never writes over anything newer, nor a deletion.
+    """
+    running = _store_calls
+    if not running.acquire(blocking=False):
+        raise StoreTimeout(f"{MAX_STORE_CALLS} store calls are still running; not starting one")
+    outcome: list[tuple[bool, object]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call(*args)))
+        except BaseException as error:
+            outcome.append((False, error))
+        finally:
+            running.release()
+            done.set()
+
+    threading.Thread(target=run, name="cramp-coach-store", daemon=True).start()
+    if not done.wait(seconds):
+        raise StoreTimeout(f"the store did not answer within {seconds} s; the call is abandoned")
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
 
 
 class StaleRecord(PersistenceException):
@@ -300,9 +345,11 @@ def store_from_environment(environ=os.environ, default: str = "none"):
 class Forgiving(AbstractPersistenceAdapter):
     """Wraps any store so that its failures never stop an answer.
 
-    Reading and writing are background work for a nicer next session: when they fail (a missing
-    table, throttling, a timeout, a locked or unwritable file, a stored record that is not a
-    mapping, a request with no user id), the failure is logged and reported as a result, None or
+    Every call runs against a deadline, STORE_CALL_SECONDS (see within_deadline). Reading and
+    writing are background work for a nicer next session: when they fail (a missing table,
+    throttling, a timeout, a deadline passed, a locked or unwritable file, a stored record that is
+    not a mapping, a request with no user id, a write over a record that changed since it was
+    read), the failure is logged and reported as a result, None or
     False, so the interceptors leave the store alone for the rest of the session and never write
     over a record they could not read. Deleting is what the person asked for, so a failed delete
     (a request with no user id included: nothing was deleted) is logged and raised as
@@ -314,7 +361,9 @@ class Forgiving(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope) -> dict | None:
         try:
-            record = _plain(self.store.get_attributes(request_envelope))
+            record = _plain(
+                within_deadline(STORE_CALL_SECONDS, self.store.get_attributes, request_envelope)
+            )
         except NoUserId:
             log.warning("the request carries no user id; nothing recalled or kept")
             return None
@@ -331,7 +380,9 @@ class Forgiving(AbstractPersistenceAdapter):
 
     def save_attributes(self, request_envelope, attributes: dict) -> bool:
         try:
-            self.store.save_attributes(request_envelope, attributes)
+            within_deadline(
+                STORE_CALL_SECONDS, self.store.save_attributes, request_envelope, attributes
+            )
         except StaleRecord:
             log.warning(
                 "the stored record changed since this session read it (another session wrote"
@@ -345,7 +396,7 @@ class Forgiving(AbstractPersistenceAdapter):
 
     def delete_attributes(self, request_envelope) -> None:
         try:
-            self.store.delete_attributes(request_envelope)
+            within_deadline(STORE_CALL_SECONDS, self.store.delete_attributes, request_envelope)
         except NoUserId as error:
             log.warning("the request carries no user id; nothing deleted")
             raise PersistenceException("the request carries no user id") from error

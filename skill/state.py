@@ -16,23 +16,33 @@ CAUSES = "causes"
 RED_FLAGS = "red_flags"
 ADVICE_LISTS = (PREVENTION, CAUSES, RED_FLAGS)
 ROUTINE = "routine"
+STAGES = (START, RELIEF, FINISHED_RELIEF, *ADVICE_LISTS, ROUTINE)
 
 # The yes/no question the skill is waiting on, if any.
 ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
+QUESTIONS = ("", ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, ASKED_WANT_TIPS)
 
 # Kept between sessions besides the REMEMBERED fields: the day of the last visit, and the
 # record's revision, a random token that changes at every write, so that a session writes only
 # over the record it read (skill/persistence.py): never over a newer one, never one deleted since.
 LAST_VISIT = "last_visit"
 REVISION = "revision"
+KEPT_ALONGSIDE = (LAST_VISIT, REVISION)
 
 # Where this session stands with the store: not read yet, read (so it may be written), or off
 # (it failed, or the person asked to be forgotten: nothing more is written this session).
 MEMORY_UNREAD = "unread"
 MEMORY_KEPT = "kept"
 MEMORY_OFF = "off"
+MEMORIES = (MEMORY_UNREAD, MEMORY_KEPT, MEMORY_OFF)
+
+# Bounds on what a field read back may hold. Every number in the state is a count or a position
+# in the content, none of whose lists is anywhere near this long; the longest text is the longest
+# speech Alexa takes (8,000 SSML characters).
+MAX_COUNT = 1_000
+MAX_TEXT = 8_000
 
 
 class Conversation:
@@ -53,7 +63,7 @@ class Conversation:
     # Where a record from an earlier version keeps a remembered field under another name.
     RENAMED: ClassVar[dict[str, str]] = {"routine_resume_at": "routine_step"}
 
-    # Every field and its default. A session attribute of another type reads back as the default.
+    # Every field and its default. What a field may hold follows from its default (see settled).
     FIELDS: ClassVar[dict[str, object]] = {
         "stage": START,
         "sequence": "",
@@ -79,6 +89,12 @@ class Conversation:
         "kept": {},
         "memory": MEMORY_UNREAD,
     }
+    # Text fields that hold one of a few words.
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "stage": STAGES,
+        "question": QUESTIONS,
+        "memory": MEMORIES,
+    }
     __slots__ = tuple(FIELDS)
 
     def __init__(self, **values):
@@ -90,19 +106,52 @@ class Conversation:
 
     @classmethod
     def from_attributes(cls, attributes: dict | None) -> "Conversation":
-        """Read the state back; unknown or mistyped attributes fall back to the defaults."""
-        attributes = attributes or {}
-        conversation = cls(
-            **{
-                name: copy.deepcopy(attributes[name])
-                for name, default in cls.FIELDS.items()
-                if isinstance(attributes.get(name), type(default))
+        """Read the state back: every field settled (see settled), unknown attributes ignored.
+
+        Session attributes come back from the device, not from us, and anyone who can call the
+        skill can write them."""
+        return cls(**cls.settled_attributes(attributes))
+
+    @classmethod
+    def settled_attributes(cls, attributes: object) -> dict:
+        """Session attributes as the state reads them: each field settled, anything else dropped.
+
+        Done once as a request comes in (skill/app.py), before the SDK copies the attributes: a
+        crafted value, nested deeper than Python recurses, never reaches a copy."""
+        if not isinstance(attributes, dict):
+            return {}
+        return {
+            name: cls.settled(name, attributes[name]) for name in cls.FIELDS if name in attributes
+        }
+
+    @classmethod
+    def settled(cls, name: str, value: object) -> object:
+        """``value`` if the field ``name`` can hold it, else a fresh copy of the field's default.
+
+        A field holds what its default is: a bool (only a bool); a count or position, 0 to
+        MAX_COUNT; text of at most MAX_TEXT characters, one of its CHOICES if it has them; a list
+        of counts (the tips heard); or a record of REMEMBERED fields, the last visit and the
+        revision (KEPT_ALONGSIDE), each settled in turn. Values are built afresh, never copied,
+        so however deep a crafted value is nested, nothing reads further into it than one level.
+        """
+        default = "" if name in KEPT_ALONGSIDE else cls.FIELDS[name]
+        kind = type(default)
+        if type(value) is not kind:
+            return copy.deepcopy(default)
+        if kind is int:
+            return value if _is_count(value) else default
+        if kind is str:
+            fits = len(value) <= MAX_TEXT and value in cls.CHOICES.get(name, (value,))
+            return value if fits else default
+        if kind is list:
+            return [item for item in value[:MAX_COUNT] if _is_count(item)]
+        if kind is dict:
+            return {
+                key: cls.settled(key, value[key])
+                for key in (*cls.REMEMBERED, *KEPT_ALONGSIDE)
+                if key in value
             }
-        )
-        conversation.tips_heard = [
-            index for index in conversation.tips_heard if type(index) is int and index >= 0
-        ]
-        return conversation
+        return value
 
     def save_to(self, attributes: dict) -> None:
         if self.in_routine:  # the routine's own moves (skill/advice.py) move its resume point
@@ -177,21 +226,17 @@ class Conversation:
 
         The record may be read a few turns into a session (never during the relief steps), so a
         field this session has already set keeps its newer value, and is stored at the next write.
-        A stored value of the wrong type (a record from an older version, say) counts as unset.
+        A stored value the field cannot hold (a record from an older version, say) counts as
+        unset.
         """
-        defaults = Conversation()
         stored = {}
-        for name in self.REMEMBERED:
-            default = getattr(defaults, name)
+        for name in (*self.REMEMBERED, *KEPT_ALONGSIDE):
             value = record.get(name, record.get(self.RENAMED.get(name, name)))
-            stored[name] = copy.deepcopy(value) if isinstance(value, type(default)) else default
-            if getattr(self, name) == default:
+            stored[name] = self.settled(name, value)
+            if name in self.REMEMBERED and getattr(self, name) == self.FIELDS[name]:
                 setattr(self, name, copy.deepcopy(stored[name]))
         if not self.in_routine:
             self.routine_step = self.routine_resume_at
-        for name in (LAST_VISIT, REVISION):
-            value = record.get(name)
-            stored[name] = value if isinstance(value, str) else ""
         self.kept = stored
         self.memory = MEMORY_KEPT
 
@@ -232,3 +277,7 @@ class Conversation:
         record = {name: copy.deepcopy(getattr(self, name)) for name in self.REMEMBERED}
         record[LAST_VISIT] = last_visit
         return record
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_COUNT

@@ -1,8 +1,10 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
 from helpers import Clock
+from hypothesis import settings
 
 from console.repl import Device
 from skill import content as skill_content
@@ -10,6 +12,13 @@ from skill.app import create_skill
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PATH = ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
+
+# Property-based tests: locally, new examples each run and failures kept in .hypothesis/ to be
+# tried first next time; on CI (.ci/run sets HYPOTHESIS_PROFILE=ci), a fixed seed, so a run there
+# is repeatable. Either way a failure prints a @reproduce_failure blob that replays it.
+settings.register_profile("dev", print_blob=True)
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")

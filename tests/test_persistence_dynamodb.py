@@ -314,6 +314,69 @@ def test_a_server_that_never_answers_times_out(monkeypatch, caplog):
             connection.close()
 
 
+class Trickle:
+    """A DynamoDB endpoint that sends its answer's headers at once, then the body a byte every
+    ``gap`` seconds: each byte well inside the client's read timeout, the whole far outside."""
+
+    def __init__(self, gap: float = 0.1, size: int = 200):
+        self.gap, self.size = gap, size
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.requests = 0
+        self.finished = threading.Event()  # a whole answer was sent
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection = self.listener.accept()[0]
+                self.connections.append(connection)
+                threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += connection.recv(65536)
+            self.requests += 1
+            body = b"{" + b" " * (self.size - 2) + b"}"
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body)
+            )
+            for byte in body:
+                connection.sendall(bytes([byte]))
+                time.sleep(self.gap)
+            self.finished.set()
+
+    def stop(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_a_server_that_trickles_its_answer_is_abandoned_at_the_deadline(monkeypatch, caplog):
+    """The store's budget is a deadline for the whole call: an answer trickled a byte at a time
+    never trips the client's read timeout, yet the person is answered, mid-trickle."""
+    trickle = Trickle()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", trickle.endpoint)
+    try:
+        adapter = store()
+        assert adapter.client  # built first: boto3's import is not what is measured here
+        device = person(adapter, new_user_id())
+        with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+            assert said(device.say("my calf is cramping")).startswith(f"Okay. {FIRST_CALF_STEP}")
+            assert said(device.say("it's gone")).startswith(TEXT.phrase("gone"))
+            assert trickle.requests == 1
+            assert not trickle.finished.is_set()  # answered while the store was still trickling
+            device.say("no")
+        assert "the call is abandoned" in caplog.text
+        assert trickle.requests == 1  # nothing more asked of the store that session
+    finally:
+        trickle.stop()
+
+
 def test_numbers_come_back_as_python_numbers(server):
     user_id = new_user_id()
     envelope = create_skill().serializer.deserialize(

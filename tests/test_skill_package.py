@@ -135,6 +135,9 @@ def test_example_phrases_match_sample_utterances_exactly(locale):
 
 
 def test_privacy_and_compliance_answers_are_true_to_the_skill():
+    """No privacy policy URL ships in the package: a placeholder would reach certification as if
+    it were a policy. The deployer publishes deploy/privacy-policy.md filled in, and
+    `make skill-endpoint PRIVACY_POLICY_URL=...` links it (tested below)."""
     assert MANIFEST["privacyAndCompliance"] == {
         "allowsPurchases": False,
         "usesPersonalInfo": False,
@@ -142,6 +145,16 @@ def test_privacy_and_compliance_answers_are_true_to_the_skill():
         "isExportCompliant": True,
         "containsAds": False,
     }
+
+
+def test_the_privacy_policy_template_names_everything_the_skill_stores():
+    from skill.state import LAST_VISIT, REVISION, Conversation
+
+    template = (ROOT / "deploy" / "privacy-policy.md").read_text(encoding="utf-8")
+    for field in (*Conversation.REMEMBERED, LAST_VISIT, REVISION):
+        assert f"`{field}`" in template, f"the privacy policy does not say the skill keeps {field}"
+    assert "forget me" in template
+    assert "Disabling the skill" in template
 
 
 def test_requests_and_the_skill_disabled_event_go_to_one_lambda_function():
@@ -191,3 +204,74 @@ def test_skill_endpoint_fills_both_endpoints_and_the_ask_states(tmp_path, monkey
     }
     with pytest.raises(SystemExit):
         skill_endpoint.main(["my-function"])
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    from deploy import skill_endpoint
+
+    manifest = tmp_path / "skill.json"
+    manifest.write_text((PACKAGE / "skill.json").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(skill_endpoint, "MANIFEST", manifest)
+    monkeypatch.setattr(skill_endpoint, "ASK_STATES", tmp_path / ".ask" / "ask-states.json")
+    return manifest
+
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:cramp-coach-CrampCoachFunction-AbC12"
+
+
+def test_skill_endpoint_links_the_privacy_policy_for_every_locale(package_copy, capsys):
+    from deploy import skill_endpoint
+
+    assert skill_endpoint.main([ARN]) == 0
+    assert "No privacy policy URL" in capsys.readouterr().err
+    url = "https://cramp-coach.my-domain.net/privacy"
+    assert skill_endpoint.main([ARN, "--privacy-policy-url", url]) == 0
+    assert capsys.readouterr().err == ""
+    filled = json.loads(package_copy.read_text(encoding="utf-8"))["manifest"]
+    locales = filled["privacyAndCompliance"]["locales"]
+    assert locales == {locale: {"privacyPolicyUrl": url} for locale in LOCALES}
+    assert {k: v for k, v in filled["privacyAndCompliance"].items() if k != "locales"} == (
+        MANIFEST["privacyAndCompliance"]
+    )
+    text = package_copy.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://cramp-coach.my-domain.net/privacy",
+        "https://www.example.com/privacy.html",
+        "https://privacy.example/cramp",
+        "https://localhost/privacy",
+        "cramp-coach.my-domain.net/privacy",
+    ],
+)
+def test_skill_endpoint_refuses_a_privacy_policy_url_that_is_no_real_address(package_copy, url):
+    from deploy import skill_endpoint
+
+    with pytest.raises(SystemExit):
+        skill_endpoint.main([ARN, "--privacy-policy-url", url])
+    assert "privacyPolicyUrl" not in package_copy.read_text(encoding="utf-8")
+
+
+def test_skill_endpoint_fills_a_manifest_downloaded_without_the_ask_cli(tmp_path, package_copy):
+    """The path without the ASK CLI: the manifest as the developer console keeps it (icons as
+    https addresses, no events) gets the endpoint and the SKILL_DISABLED subscription."""
+    from deploy import skill_endpoint
+
+    downloaded = tmp_path / "manifest.json"
+    console = json.loads(package_copy.read_text(encoding="utf-8"))
+    del console["manifest"]["events"]
+    del console["manifest"]["apis"]["custom"]["endpoint"]
+    downloaded.write_text(json.dumps(console), encoding="utf-8")
+    url = "https://cramp-coach.my-domain.net/privacy"
+    assert skill_endpoint.main([ARN, "--into", str(downloaded), "--privacy-policy-url", url]) == 0
+    filled = json.loads(downloaded.read_text(encoding="utf-8"))["manifest"]
+    assert filled["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    assert filled["events"] == {
+        "endpoint": {"uri": ARN},
+        "subscriptions": [{"eventName": "SKILL_DISABLED"}],
+    }
+    assert json.loads(package_copy.read_text(encoding="utf-8"))["manifest"] == MANIFEST

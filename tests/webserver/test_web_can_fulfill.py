@@ -3,18 +3,13 @@
 import json
 from pathlib import Path
 
-from web_helpers import aged, body_of, check_refusal
+from web_helpers import aged, body_of, check_refusal, post_signed
 
 REQUEST = Path(__file__).resolve().parent.parent / "requests" / "can_fulfill_cramp_calf.json"
 
 
 def asking() -> dict:
     return aged(json.loads(REQUEST.read_text(encoding="utf-8")), seconds=0)
-
-
-def post_signed(client, certificate, event):
-    body = body_of(event)
-    return client.post("/", data=body, headers=certificate.headers(body))
 
 
 def test_a_signed_can_fulfill_request_is_answered_yes(client, alexa_certificate):

@@ -8,7 +8,7 @@ import pytest
 from alexa_signing import CHAIN_URL, CertificateAuthority
 from ask_sdk_webservice_support.verifier import VerificationException
 from cryptography import x509
-from web_helpers import aged, body_of, check_refusal, check_reply, launch
+from web_helpers import aged, body_of, check_refusal, check_reply, launch, post_signed
 
 from console import transcript
 from skill import content as skill_content
@@ -18,11 +18,6 @@ from webserver.app import MAX_BODY_BYTES, Settings, create_app
 
 OTHER_SKILL = "amzn1.ask.skill.11111111-1111-1111-1111-111111111111"
 OUR_SKILL = "amzn1.ask.skill.22222222-2222-2222-2222-222222222222"
-
-
-def post_signed(client, certificate, event, url=CHAIN_URL):
-    body = body_of(event)
-    return client.post("/", data=body, headers=certificate.headers(body, url))
 
 
 def spoken(reply) -> str:

@@ -1,16 +1,23 @@
 """Property-based fuzzing: malformed and random envelopes never crash either door.
 
-Envelopes start from real ones (launch, intents from the model, session end, a saved state) and
-get fields removed, retyped or replaced, and hostile locales; random JSON and random bytes come
-too. The Lambda handler must always answer with a valid response; the HTTP endpoint must answer
-200 with a valid response or a 4xx with a short reason, never a 500.
+Envelopes start from real ones (launch, intents from the model, session end), built afresh at
+each example so that their timestamps are current, and get fields removed, retyped or replaced,
+hostile locales, and session attributes for every field of the conversation state (skill/state.py:
+positions, advice, routine and memory alike), near-valid values as well as random JSON. Random
+JSON and random bytes come too. The Lambda handler must always answer with a valid response; the
+HTTP endpoint, with verification on, must answer 200 with a valid response or a 4xx with a short
+reason, never a 500. Every envelope sent to it is signed by a test certificate authority the
+endpoint trusts, so the ones that are well formed get past the checks and reach the skill.
 
 A valid response alone cannot show a bug in the skill: any exception inside it becomes relief
-speech. So for a well-typed envelope (one the endpoint's checks accept) the skill must also not
-have logged a failure ("request ... failed", "unreadable request envelope").
+speech. So for an envelope the endpoint accepts, the skill must also not have logged a failure.
+
+Replaying a failure: hypothesis prints the failing example and a ``@reproduce_failure`` blob, and
+keeps failing examples in ``.hypothesis/`` to try first next time. On CI (``.ci/run`` sets
+HYPOTHESIS_PROFILE=ci) the examples come from a fixed seed instead, so a CI run is repeatable.
+FUZZ_EXAMPLES=3000 hunts longer than make test's 150.
 """
 
-import copy
 import json
 import logging
 import os
@@ -19,33 +26,35 @@ from contextlib import contextmanager
 
 import lambda_function
 import pytest
+from alexa_signing import CHAIN_URL
 from ask_sdk_model import RequestEnvelope
+from helpers import HOSTILE_LOCALES
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from web_helpers import check_refusal
+from web_helpers import check_refusal, post_signed
 
 from console import envelopes
 from console.nlu import Understanding
+from skill import content as skill_content
 from skill.app import create_skill
+from skill.state import LAST_VISIT, MAX_COUNT, MAX_TEXT, REVISION, Conversation
 from webserver import envelope as envelope_checks
 from webserver.app import Settings, create_app
 from webserver.envelope import KNOWN_REQUEST_TYPES
 
-#: FUZZ_EXAMPLES=3000 for a longer hunt than make test's. On CI (CI set) the examples are drawn
-#: from a fixed seed, so a run there is repeatable; elsewhere every run draws new ones.
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
-    database=None,
-    derandomize=bool(os.environ.get("CI")),
 )
-#: Locales no Alexa sends; each must still be answered (the endpoint refuses the ones that are
-#: not language tags).
-HOSTILE_LOCALES = ("../../x", "", "zz-ZZ", "x" * 5_000, "en_US", "EN-us", "-", "en\x00", "../en")
 SKILL_FAILURE = re.compile(r"request .* failed|unreadable request envelope")
-UTTERANCES = ("my calf is cramping", "next", "repeat", "it's gone", "yes", "no", "stop", "blah")
-STATE_FIELDS = ("stage", "sequence", "step", "escalation", "question", "disclaimer_heard")
+UTTERANCES = (
+    "my calf is cramping", "next", "repeat", "it's gone", "it still hurts", "yes", "no", "stop",
+    "how can I prevent cramps", "guide me through my stretches", "pause", "resume", "give me a tip",
+    "my calf is swollen", "forget me", "blah",
+)  # fmt: skip
+UNDERSTANDING = Understanding("en-US")
+MATCHES = tuple(UNDERSTANDING.understand(utterance) for utterance in UTTERANCES)
 
 json_values = st.recursive(
     st.none()
@@ -60,16 +69,32 @@ json_values = st.recursive(
     max_leaves=12,
 )
 
+# --- the conversation state, field by field ------------------------------------------------------
 
-def _real_envelopes() -> list[dict]:
-    understanding = Understanding("en-US")
-    session = envelopes.Session()
-    found = [envelopes.launch_request(session), envelopes.session_ended_request(session)]
-    found += [envelopes.intent_request(session, understanding.understand(u)) for u in UTTERANCES]
-    return found
+_CONTENT = skill_content.for_locale("en-US")
+_WORDS = sorted(
+    {word for words in Conversation.CHOICES.values() for word in words}
+    | set(_CONTENT.sequences)
+    | {"x" * (MAX_TEXT + 1), "<speak>", "calf "}
+)
+counts = st.integers(min_value=-5, max_value=40) | st.sampled_from(
+    [MAX_COUNT, MAX_COUNT + 1, -(10**20), 10**20]
+)
+near_valid = counts | st.booleans() | st.sampled_from(_WORDS) | st.lists(counts, max_size=5)
+records = st.dictionaries(
+    st.sampled_from([*Conversation.REMEMBERED, LAST_VISIT, REVISION, "unknown"]),
+    near_valid | json_values,
+    max_size=4,
+)
+field_values = near_valid | records | json_values
+#: Session attributes: any of the state's fields (every one of them, as skill/state.py lists
+#: them), and a name that is not one.
+session_attributes = st.dictionaries(
+    st.sampled_from([*Conversation.FIELDS, "unknown"]), field_values, max_size=8
+)
 
 
-REAL_ENVELOPES = _real_envelopes()
+# --- envelopes -----------------------------------------------------------------------------------
 
 
 def _paths(value, prefix=()):
@@ -82,14 +107,23 @@ def _paths(value, prefix=()):
 
 
 @st.composite
+def real_envelopes(draw) -> dict:
+    """A real envelope of a new or continuing session, timestamped now, as Alexa sends it."""
+    session = envelopes.Session(attributes=draw(session_attributes), new=draw(st.booleans()))
+    kind = draw(st.sampled_from(["launch", "end", "intent", "intent", "intent"]))
+    if kind == "launch":
+        return envelopes.launch_request(session)
+    if kind == "end":
+        return envelopes.session_ended_request(session)
+    return envelopes.intent_request(session, draw(st.sampled_from(MATCHES)))
+
+
+@st.composite
 def mutated_envelopes(draw) -> dict:
-    event = copy.deepcopy(draw(st.sampled_from(REAL_ENVELOPES)))
-    event["session"]["attributes"] = draw(
-        st.dictionaries(st.sampled_from(STATE_FIELDS), json_values, max_size=4)
-    )
-    if draw(st.booleans()):
+    event = draw(real_envelopes())
+    if draw(st.integers(min_value=0, max_value=4)) == 0:
         event["request"]["type"] = draw(st.sampled_from(sorted(KNOWN_REQUEST_TYPES)))
-    if draw(st.integers(min_value=0, max_value=3)) == 0:
+    if draw(st.integers(min_value=0, max_value=4)) == 0:
         event["request"]["locale"] = draw(st.sampled_from(HOSTILE_LOCALES) | st.text(max_size=20))
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         paths = list(_paths(event))
@@ -107,6 +141,9 @@ def mutated_envelopes(draw) -> dict:
 
 
 events = mutated_envelopes() | json_values
+
+
+# --- checks --------------------------------------------------------------------------------------
 
 
 class _Failures(logging.Handler):
@@ -154,6 +191,16 @@ def _check_valid_reply(reply: dict, event) -> None:
     json.dumps(reply)
 
 
+def _check_http_reply(reply, event) -> None:
+    if reply.status_code == 200:
+        _check_valid_reply(reply.get_json(), event)
+    else:
+        check_refusal(reply, 400)
+
+
+# --- the Lambda door -----------------------------------------------------------------------------
+
+
 @FUZZ
 @given(event=events)
 def test_the_lambda_handler_always_answers_validly(event):
@@ -161,6 +208,14 @@ def test_the_lambda_handler_always_answers_validly(event):
         _check_valid_reply(lambda_function.lambda_handler(event, None), event)
     if well_typed(event):
         assert failures == [], "the skill failed on a well-typed envelope"
+
+
+@FUZZ
+@given(event=real_envelopes())
+def test_whatever_state_a_session_carries_the_skill_answers_without_failing(event):
+    with skill_failures() as failures:
+        _check_valid_reply(lambda_function.lambda_handler(event, None), event)
+    assert failures == []
 
 
 @pytest.mark.parametrize("locale", ["../../interaction_model/skill", "../en", "x" * 5_000])
@@ -178,26 +233,22 @@ def test_the_lambda_handler_answers_a_hostile_locale(locale):
         {"stage": "relief"},
         {"stage": "relief", "sequence": "x"},
         {"stage": "relief", "sequence": "calf", "step": 99},
+        {"stage": "relief", "sequence": "calf", "escalation": -4},
+        {"stage": "relief", "sequence": "calf", "escalation": -1},
         {"stage": "causes", "advice_step": 99},
+        {"stage": "prevention", "advice_first": -2},
         {"stage": "routine", "routine_step": -1},
+        {"stage": "routine", "routine_resume_at": 10**20},
+        {"tips_heard": [[[[]]]], "kept": {"kept": {"kept": {}}}, "memory": "kept"},
     ],
 )
 def test_the_skill_reads_back_a_position_the_content_does_not_have(attributes):
-    session = envelopes.Session()
-    session.attributes, session.new = attributes, False
-    for utterance in ("next", "repeat", "back", "yes"):
-        event = envelopes.intent_request(session, Understanding("en-US").understand(utterance))
+    session = envelopes.Session(attributes=attributes, new=False)
+    for utterance in ("next", "repeat", "back", "yes", "it still hurts", "give me a tip"):
+        event = envelopes.intent_request(session, UNDERSTANDING.understand(utterance))
         with skill_failures() as failures:
             _check_valid_reply(lambda_function.lambda_handler(event, None), event)
         assert failures == [], utterance
-
-
-@pytest.mark.parametrize("locale", ["../../interaction_model/skill", "../en"])
-def test_the_endpoint_refuses_a_locale_that_is_not_a_language_tag(open_client, locale):
-    event = envelopes.launch_request(envelopes.Session())
-    event["request"]["locale"] = locale
-    reply = open_client.post("/", data=json.dumps(event), content_type="application/json")
-    assert "not a language tag" in check_refusal(reply, 400)
 
 
 _SDK = create_skill().serializer
@@ -211,32 +262,60 @@ def test_what_the_endpoint_accepts_the_sdk_can_read(event):
     assert _SDK.deserialize(json.dumps(event), RequestEnvelope).request is not None
 
 
+# --- the HTTP door, verification on ------------------------------------------------------------
+
+
 @pytest.fixture(scope="module")
-def open_client():
-    """Verification off, so fuzzed envelopes reach the skill, not just the verifiers."""
-    return create_app(Settings(verify_signature=False, verify_timestamp=False)).test_client()
+def signed_client(authority, alexa_certificate):
+    """Production settings (signature, timestamp and skill id checked), trusting the test
+    authority, whose certificate signs every fuzzed envelope."""
+    app = create_app(
+        Settings(skill_id=envelopes.DEFAULT_SKILL_ID),
+        signature_verifier=authority.verifier({CHAIN_URL: alexa_certificate.chain}),
+    )
+    return app.test_client()
 
 
 @pytest.fixture(scope="module")
 def verified_client(authority):
+    """Production settings; no chain is served for any URL, so nothing verifies."""
     return create_app(Settings(), signature_verifier=authority.verifier({})).test_client()
 
 
-def _check_http_reply(reply, event) -> None:
-    if reply.status_code == 200:
+def test_signed_fresh_envelopes_reach_the_skill_and_are_answered_or_refused(
+    signed_client, alexa_certificate
+):
+    """The fuzz through every check the endpoint makes; at least some of it must get through,
+    or the fuzz would be testing the refusals only."""
+    answered = []
+
+    @FUZZ
+    @given(event=events)
+    def signed_and_sent(event):
+        with skill_failures() as failures:
+            reply = post_signed(signed_client, alexa_certificate, event)
+        _check_http_reply(reply, event)
+        if reply.status_code == 200:
+            assert failures == [], "the skill failed on an envelope the endpoint accepted"
+            answered.append(event)
+
+    signed_and_sent()
+    assert answered, "no fuzzed envelope reached the skill"
+
+
+def test_a_signed_real_envelope_with_any_state_is_answered(signed_client, alexa_certificate):
+    """Well-formed, signed and current: every one is answered, whatever the state it carries."""
+
+    @FUZZ
+    @given(event=real_envelopes())
+    def signed_and_sent(event):
+        with skill_failures() as failures:
+            reply = post_signed(signed_client, alexa_certificate, event)
+        assert reply.status_code == 200, reply.get_json()
         _check_valid_reply(reply.get_json(), event)
-    else:
-        check_refusal(reply, 400)
+        assert failures == []
 
-
-@FUZZ
-@given(event=events)
-def test_the_endpoint_answers_or_refuses_every_envelope(open_client, event):
-    with skill_failures() as failures:
-        reply = open_client.post("/", data=json.dumps(event), content_type="application/json")
-    _check_http_reply(reply, event)
-    if reply.status_code == 200:
-        assert failures == [], "the skill failed on an envelope the endpoint accepted"
+    signed_and_sent()
 
 
 @FUZZ
@@ -250,12 +329,27 @@ def test_the_endpoint_answers_or_refuses_every_envelope(open_client, event):
     ),
 )
 def test_the_verified_endpoint_refuses_unsigned_envelopes(verified_client, event, headers):
-    """No chain is served for any URL, so nothing verifies: a 400 each time, never a 500."""
     body = json.dumps(event)
     reply = verified_client.post(
         "/", data=body, headers={"Content-Type": "application/json", **headers}
     )
     check_refusal(reply, 400)
+
+
+@pytest.fixture(scope="module")
+def open_client():
+    """Verification off: random bytes reach the body checks whatever their headers."""
+    return create_app(Settings(verify_signature=False, verify_timestamp=False)).test_client()
+
+
+@pytest.mark.parametrize("locale", ["../../interaction_model/skill", "../en"])
+def test_the_endpoint_refuses_a_locale_that_is_not_a_language_tag(
+    signed_client, alexa_certificate, locale
+):
+    event = envelopes.launch_request(envelopes.Session())
+    event["request"]["locale"] = locale
+    reply = post_signed(signed_client, alexa_certificate, event)
+    assert "not a language tag" in check_refusal(reply, 400)
 
 
 @FUZZ

@@ -5,17 +5,12 @@ from datetime import datetime
 
 import pytest
 from dateutil.parser import parse as sdk_parse
-from web_helpers import aged, body_of, check_refusal, check_reply, launch
+from web_helpers import aged, body_of, check_refusal, check_reply, launch, post_signed
 
 from console import envelopes
 from skill.app import create_skill, handle_event
 from skill.nesting import MAX_NESTING, nested_too_deeply
 from webserver import envelope as envelope_checks
-
-
-def post_signed(client, certificate, event):
-    body = body_of(event)
-    return client.post("/", data=body, headers=certificate.headers(body))
 
 
 def nested(depth: int) -> list:

@@ -123,9 +123,12 @@ def test_a_cached_chain_is_dropped_when_its_first_certificate_expires(authority,
     assert post_signed(client, alexa_certificate).status_code == 200
     assert len(fetch.asked) == 1
     now[0] = entry.valid_until + timedelta(seconds=1)
+    post_signed(client, alexa_certificate)  # certvalidator does not date the root itself
+    assert len(fetch.asked) == 2
+    now[0] = entry.signing_certificate.not_valid_after_utc + timedelta(seconds=1)
     reply = post_signed(client, alexa_certificate)
     assert "Certificate chain is not valid" in check_refusal(reply, 400)
-    assert len(fetch.asked) == 2
+    assert len(fetch.asked) == 3
     assert len(verifier.chains) == 0
 
 
@@ -265,3 +268,25 @@ def test_an_untrusted_chain_is_not_cached(client, fetch):
         reply = post_signed(client, stranger)
         assert "Certificate chain is not valid" in check_refusal(reply, 400)
     assert fetch.asked == [CHAIN_URL, CHAIN_URL]
+
+
+def test_the_system_roots_are_read_once_and_again_after_a_day(monkeypatch):
+    from oscrypto import trust_list
+
+    reads = []
+    get_list = trust_list.get_list
+
+    def counting(*args, **kwargs):
+        reads.append(1)
+        return get_list(*args, **kwargs)
+
+    monkeypatch.setattr(trust_list, "get_list", counting)
+    roots = verification.TrustRoots()
+    now = datetime.now(UTC)
+    with roots.lock:
+        roots.context(now)
+        roots.context(now + verification.ROOTS_REFRESH - timedelta(minutes=1))
+    assert len(reads) == 1
+    with roots.lock:
+        roots.context(now + verification.ROOTS_REFRESH + timedelta(minutes=1))
+    assert len(reads) == 2

@@ -3,6 +3,8 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+from alexa_signing import CHAIN_URL
+
 from console import envelopes
 
 
@@ -19,6 +21,12 @@ def aged(event: dict, seconds: int) -> dict:
 
 def body_of(event) -> bytes:
     return json.dumps(event).encode("utf-8")
+
+
+def post_signed(client, certificate, event, url: str = CHAIN_URL):
+    """POST ``event`` as Alexa would: signed by ``certificate``, its chain at ``url``."""
+    body = body_of(event)
+    return client.post("/", data=body, headers=certificate.headers(body, url))
 
 
 def check_reply(envelope: dict, request_type: str) -> None:
