@@ -7,7 +7,7 @@ CONSOLE := $(VENV)/.installed-console
 SERVER := $(VENV)/.installed-serve
 DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint clean serve load
+.PHONY: run test lint clean serve load mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,22 @@ serve: $(SERVER)
 load: $(SERVER)
 	PYTHONPATH=. $(BIN)/python tests/webserver/loadtest.py $(ARGS)
 
+## Mutation testing (mutmut) of skill/ and webserver/verification.py; slow, not part of test.
+## One part only: make mutate MUTANTS="skill.state*"  (mutant names are module.function globs)
+MUTATE_VENV := .venv-mutate
+$(MUTATE_VENV)/.installed: requirements-mutate.txt requirements-serve.txt requirements.txt lambda/requirements.txt
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install --quiet --upgrade pip
+	$(MUTATE_VENV)/bin/pip install --quiet -r requirements-mutate.txt
+	touch $@
+
+mutate: $(MUTATE_VENV)/.installed
+	rm -rf mutants
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-30} $(MUTATE_VENV)/bin/mutmut run --max-children $${MUTATE_JOBS:-2} $(MUTANTS)
+	$(MUTATE_VENV)/bin/mutmut results
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
+	rm -rf $(VENV) $(MUTATE_VENV) mutants .pytest_cache .ruff_cache tests/e2e/node_modules tests/node/node_modules \
 		tests/apl/node_modules
 
 # --- Shipping: the Lambda artifact, the DynamoDB test server, the benchmark -----------------

@@ -1,11 +1,14 @@
 """A small stand-in for Alexa's language understanding, for the text console and the tests.
 
-It reads the same interaction model Alexa gets: an utterance matches an intent when it matches
-one of that intent's samples, with ``{slot}`` standing for any value or synonym of the slot's
-type. Slot values resolve to their ids the way Alexa's entity resolution reports them. Built-in
-intents match their common phrasings; anything else is AMAZON.FallbackIntent.
+It reads the same interaction model Alexa gets: an utterance matches an intent exactly when it
+matches one of that intent's samples, with ``{slot}`` standing for any value or synonym of the
+slot's type. Slot values resolve to their ids the way Alexa's entity resolution reports them.
+Built-in intents match their common phrasings. What matches nothing exactly goes to the
+generalised understanding built from the same samples (console/generalise.py), unless
+``exact_only`` is asked for; what that does not understand either is AMAZON.FallbackIntent.
 """
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -13,10 +16,14 @@ from pathlib import Path
 
 import yaml
 
+from console.generalise import THRESHOLD, Generaliser
+
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
 BUILTIN_UTTERANCES = Path(__file__).parent / "builtin_utterances.{locale}.yaml"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
+# How a slot value that is none of its type's values is written: ``bodyPart=?hand``.
+UNKNOWN_VALUE = "?"
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _NOT_SPOKEN = re.compile(r"[^\w' ]+")
@@ -37,11 +44,25 @@ class Match:
     slots: dict[str, SlotMatch] = field(default_factory=dict)
     declared_slots: tuple[str, ...] = ()
 
+    def resolved(self) -> str:
+        """The filled slots as ``bodyPart=CALF``, comma-separated; a value that is none of the
+        type's as ``?`` and the words heard (``bodyPart=?hand``)."""
+        return ",".join(
+            f"{name}={slot.value_id or UNKNOWN_VALUE + slot.spoken}"
+            for name, slot in sorted(self.slots.items())
+        )
+
 
 def normalize(utterance: str) -> str:
     """Lowercase, curly apostrophes made straight, punctuation dropped, spaces collapsed."""
     text = utterance.lower().replace("\u2019", "'")
     return " ".join(_NOT_SPOKEN.sub(" ", text).split())
+
+
+def normalize_sample(sample: str) -> str:
+    """A sample normalized as an utterance is, its ``{slot}`` references kept."""
+    pieces = re.split(r"(\{\w+\})", sample)
+    return " ".join(p if _SLOT.fullmatch(p) else normalize(p) for p in pieces if p.strip())
 
 
 def built_in_utterances(locale: str) -> dict[str, list[str]]:
@@ -53,43 +74,80 @@ def built_in_utterances(locale: str) -> dict[str, list[str]]:
 class Understanding:
     """Matches utterances against one locale's interaction model."""
 
-    def __init__(self, locale: str = "en-US"):
-        model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
-        language_model = model["interactionModel"]["languageModel"]
+    def __init__(
+        self,
+        locale: str = "en-US",
+        exact_only: bool = False,
+        language_model: dict | None = None,
+        threshold: float = THRESHOLD,
+    ):
+        """``language_model`` stands in for the locale's file (to measure the generaliser on
+        samples held out of it); ``threshold`` is the generaliser's least confidence."""
+        if language_model is None:
+            model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+            language_model = model["interactionModel"]["languageModel"]
         self.invocation_name: str = language_model["invocationName"]
         self._values = self._slot_values(language_model.get("types", []))
         self._patterns: list[tuple[re.Pattern, str, dict[str, str], tuple[str, ...]]] = []
         for intent in language_model["intents"]:
             slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for sample in intent.get("samples", []):
-                pattern = self._compile(sample, slot_types)
+                pattern = self._compile(sample)
                 self._patterns.append((pattern, intent["name"], slot_types, tuple(slot_types)))
         self._builtins = {
             normalize(phrase): intent
             for intent, phrases in built_in_utterances(locale).items()
             for phrase in phrases
         }
+        self._declared = {
+            intent["name"]: tuple(slot["name"] for slot in intent.get("slots", []))
+            for intent in language_model["intents"]
+        }
+        self._generaliser = None
+        if not exact_only:
+            intents = [
+                {**intent, "samples": [normalize_sample(s) for s in intent.get("samples", [])]}
+                for intent in language_model["intents"]
+            ]
+            language = locale.split("-")[0]
+            self._generaliser = Generaliser(
+                language, intents, self._values, self._builtins, threshold
+            )
 
     def understand(self, utterance: str) -> Match:
         text = normalize(utterance)
         for pattern, intent, slot_types, declared in self._patterns:
             found = pattern.fullmatch(text)
-            if found:
+            if found and all(
+                spoken in self._values.get(slot_types[name], {})
+                for name, spoken in found.groupdict().items()
+            ):
                 slots = {
                     name: self._resolve(name, slot_types[name], spoken)
                     for name, spoken in found.groupdict().items()
                 }
                 return Match(intent, slots, declared)
-        return Match(self._builtins.get(text, FALLBACK_INTENT))
+        if text in self._builtins:
+            return Match(self._builtins[text])
+        understood = self._generaliser and self._generaliser.understand(text)
+        if not understood:
+            return Match(FALLBACK_INTENT)
+        slots = {
+            name: SlotMatch(name, found.spoken, *(found.identity or (None, None)), found.slot_type)
+            for name, found in understood.slots.items()
+        }
+        return Match(understood.intent, slots, self._declared.get(understood.intent, ()))
 
-    def _compile(self, sample: str, slot_types: dict[str, str]) -> re.Pattern:
+    @staticmethod
+    def _compile(sample: str) -> re.Pattern:
+        """A sample as a regular expression, each ``{slot}`` a named group of words (checked
+        against the slot type's values when it matches: an alternation of them all compiles
+        slowly)."""
         pieces = []
         position = 0
         for slot in _SLOT.finditer(sample):
             pieces.append(re.escape(normalize(sample[position : slot.start()])))
-            name = slot.group(1)
-            spoken = sorted(self._values.get(slot_types[name], {}), key=len, reverse=True)
-            pieces.append(f"(?P<{name}>{'|'.join(map(re.escape, spoken))})")
+            pieces.append(rf"(?P<{slot.group(1)}>[\w']+(?: [\w']+)*?)")
             position = slot.end()
         pieces.append(re.escape(normalize(sample[position:])))
         return re.compile(" ".join(piece for piece in pieces if piece))
@@ -110,3 +168,10 @@ class Understanding:
                 for spoken in [name, *value["name"].get("synonyms", [])]:
                     forms[normalize(spoken)] = identity
         return table
+
+
+@functools.cache
+def shared_understanding(locale: str, exact_only: bool = False) -> Understanding:
+    """One Understanding per locale for the process: it never changes once built, and building
+    it (every sample compiled, the generaliser indexed) takes a noticeable moment."""
+    return Understanding(locale, exact_only=exact_only)

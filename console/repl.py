@@ -2,9 +2,13 @@
 
     python -m console                                           # interactive
     python -m console "my foot is cramping" "next" "it's gone"
+    python -m console --intents "my calf's killing me" "play music"   # understanding only
 
-Each line goes through the same interaction model Alexa gets (console/nlu.py), becomes a real
-request envelope, and is answered by the same skill object the Lambda entry uses.
+Each line goes through the same interaction model Alexa gets (console/nlu.py): exact matching
+first, then a generalised understanding built from the same samples (console/generalise.py). It
+becomes a real request envelope, and is answered by the same skill object the Lambda entry uses.
+With --intents, nothing is answered: each utterance is printed with the intent and the slots it
+is understood as, tab-separated (``my calf hurts<TAB>CrampNowIntent<TAB>bodyPart=CALF``).
 
 The console remembers you between runs the way the skill does on Alexa (skill/persistence.py):
 in an SQLite file unless CRAMP_COACH_STORE says otherwise, or not at all with --no-store.
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from console import envelopes, transcript
-from console.nlu import Match, Understanding, normalize
+from console.nlu import Match, Understanding, normalize, shared_understanding
 from skill import persistence
 from skill.app import create_skill, handle_event
 
@@ -65,10 +69,11 @@ class Device:
         skill_id: str | None = None,
         user_id: str | None = None,
         clock: Callable[[], datetime] = envelopes.utc_now,
+        exact_only: bool = False,
     ):
         self.skill = skill or create_skill()
         self.clock = clock
-        self.understanding = Understanding(locale)
+        self.understanding = shared_understanding(locale, exact_only)
         self.locale = locale
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
         self.session: envelopes.Session | None = None
@@ -148,6 +153,13 @@ def run_script(device: Device, utterances: list[str], out=sys.stdout) -> None:
         print(describe(device.say(utterance)), file=out)
 
 
+def print_intents(understanding: Understanding, utterances: list[str], out=sys.stdout) -> None:
+    """Each utterance, the intent it is understood as and its resolved slots, tab-separated."""
+    for utterance in utterances:
+        match = understanding.understand(utterance)
+        print(f"{utterance}\t{match.intent}\t{match.resolved()}", file=out)
+
+
 def run_interactive(device: Device) -> None:
     print(
         'Cramp Coach console. Type what you would say to Alexa, such as "my calf is cramping",\n'
@@ -182,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console", description=__doc__.split("\n")[0])
     parser.add_argument("utterances", nargs="*", help="say these in order and exit")
     parser.add_argument("--locale", default="en-US")
+    parser.add_argument(
+        "--intents",
+        action="store_true",
+        help="print how each utterance is understood (intent, slots) without running the skill",
+    )
+    parser.add_argument(
+        "--exact-only",
+        action="store_true",
+        help="understand only what matches a sample exactly, as the console once did",
+    )
     memory = parser.add_mutually_exclusive_group()
     memory.add_argument(
         "--store-path",
@@ -191,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     memory.add_argument("--no-store", action="store_true", help="remember nothing between runs")
     args = parser.parse_args(argv)
+    if args.intents:
+        print_intents(shared_understanding(args.locale, args.exact_only), args.utterances)
+        return 0
     if args.no_store:
         store = None
     elif args.store_path:
@@ -198,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         store = persistence.store_from_environment(os.environ, default="sqlite")
     skill = create_skill(persistence_adapter=store)
-    device = Device(skill, locale=args.locale, user_id=CONSOLE_USER_ID)
+    device = Device(skill, locale=args.locale, user_id=CONSOLE_USER_ID, exact_only=args.exact_only)
     if args.utterances:
         run_script(device, args.utterances)
         device.end_session()  # the person stops talking, as Alexa tells the skill

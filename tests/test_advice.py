@@ -233,7 +233,7 @@ def test_back_start_over_repeat_help_and_fallback_in_a_list(say, content):
     helped = say("help")
     assert words(helped) == content.advice_text("help_list")
     assert transcript.to_text(helped.reprompt) == content.advice_text("want_more_reprompt")
-    lost = say("banana")
+    lost = say("play some music")
     assert words(lost) == content.advice_text("fallback_list")
     assert not lost.session_ended
     assert words(say("yes")).startswith(pages[1].intro)
@@ -387,7 +387,7 @@ def test_routine_forwards_with_timed_holds_then_finishes_with_a_card(say, conten
     assert words(turns[-1]).endswith(content.advice_text("last_stretch_prompt"))
     assert "next stretch" not in transcript.to_text(turns[-1].reprompt)
     assert "next stretch" not in transcript.to_text(say("help").reprompt)
-    assert "next stretch" not in transcript.to_text(say("banana").reprompt)
+    assert "next stretch" not in transcript.to_text(say("play some music").reprompt)
     done = say("next")
     assert words(done) == content.routine.finish
     assert done.session_ended
@@ -435,7 +435,7 @@ def test_routine_help_fallback_and_stop(say, content):
     helped = say("help")
     assert words(helped) == content.advice_text("help_routine")
     assert not helped.session_ended
-    lost = say("banana")
+    lost = say("play some music")
     assert words(lost) == content.advice_text("fallback_routine")
     assert not lost.session_ended
     say("next")

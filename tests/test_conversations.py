@@ -253,9 +253,9 @@ def test_fallback_reorients_in_one_sentence_and_keeps_the_reprompt(device, conte
     assert words(lost) == content.phrase("fallback_cramp_now")
     assert lost.reprompt == launch.reprompt
     device.say("help")
-    assert words(device.say("banana")) == content.phrase("fallback_start")
+    assert words(device.say("play some music")) == content.phrase("fallback_start")
     relief = device.say("my calf is cramping")
-    lost = device.say("banana")
+    lost = device.say("play some music")
     assert words(lost) == content.phrase("fallback_relief")
     assert lost.reprompt == relief.reprompt
     assert words(device.say("next")).startswith(step(content, "calf", 1).do)
@@ -299,7 +299,7 @@ def test_fallback_fits_the_question_just_asked(device, content):
     device.say("my calf is cramping")
     for _ in content.sequences["calf"].steps:
         device.say("next")
-    assert words(device.say("banana")) == content.phrase("fallback_is_it_gone")
+    assert words(device.say("play some music")) == content.phrase("fallback_is_it_gone")
 
 
 @pytest.mark.parametrize(
@@ -356,7 +356,7 @@ def test_launch_offers_a_cramp_now_or_tips(device, content):
     ],
 )
 def test_the_launch_words_route_where_they_promise(content, utterance, intent):
-    assert Understanding().understand(utterance).intent == intent
+    assert Understanding(exact_only=True).understand(utterance).intent == intent
 
 
 def test_launch_reprompt_words_route_too(device, content):
@@ -583,4 +583,4 @@ def test_more_ways_to_say_a_cramp(device, content, utterance, sequence):
     ],
 )
 def test_gone_still_hurts_and_easing_said_naturally(utterance, intent):
-    assert Understanding().understand(utterance).intent == intent
+    assert Understanding(exact_only=True).understand(utterance).intent == intent

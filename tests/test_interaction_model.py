@@ -1,8 +1,13 @@
-"""The interaction model against Alexa's published rules, and against the skill."""
+"""The interaction models against Alexa's published rules, and against the skill.
+
+Every test here runs for every locale's model in interaction_model/interactionModels/custom/:
+an illegal sample in any locale fails.
+"""
 
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -14,6 +19,8 @@ from console import envelopes
 from console.nlu import MODELS_DIR, Match, built_in_utterances, normalize
 from skill import content as skill_content
 from skill import handlers
+
+LOCALES = sorted(path.stem for path in Path(MODELS_DIR).glob("*.json"))
 
 
 class Language(NamedTuple):
@@ -97,29 +104,32 @@ MINIMUM_SAMPLES = {
 }  # fmt: skip
 BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
-LOCALES = sorted(path.stem for path in MODELS_DIR.glob("*.json"))
 
 
 @pytest.fixture(params=LOCALES)
-def locale(request):
+def locale(request) -> str:
     return request.param
 
 
 @pytest.fixture
-def language(locale):
-    return LANGUAGES[locale.partition("-")[0]]
+def language_model(locale) -> dict:
+    """The locale's model (this module's own: conftest's is en-US's alone)."""
+    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    return model["interactionModel"]["languageModel"]
 
 
 @pytest.fixture
-def language_model(locale):
-    """Every locale's model in turn (this module's own, over conftest's en-US one)."""
-    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
-    return model["interactionModel"]["languageModel"]
+def language(locale) -> Language:
+    return LANGUAGES[locale.partition("-")[0]]
 
 
 def sample_pattern(language: Language) -> re.Pattern:
     """Letters, spaces, apostrophes, periods and {slot} references: no digits, no symbols."""
     return re.compile(rf"^(?:[{language.letters}.' ]|\{{[A-Za-z][A-Za-z0-9_]*\}})+$")
+
+
+def test_every_locale_has_a_model():
+    assert "en-US" in LOCALES
 
 
 def all_samples(language_model):

@@ -226,14 +226,20 @@ class Supervisor:
         return 1 if failed else 0
 
     def _start_worker(self) -> None:
+        # Until the child has its own handlers, a SIGTERM would run the supervisor's _stop in it
+        # (killing its siblings, and leaving it serving): held back across the fork, delivered
+        # after, to whichever handler is then in place.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
         pid = os.fork()
         if pid:
             self.workers[pid] = time.monotonic()
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers
             signal.signal(signal.SIGTERM, _exit_quietly)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             make_server(self.build_app(), self.settings, self.listener).run()
             code = 0
         except SystemExit:  # SIGTERM before the server was serving

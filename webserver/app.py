@@ -49,6 +49,13 @@ MAX_BODY_BYTES = 128 * 1024
 MAX_REASON_CHARS = 200
 
 
+def available_cores() -> int:
+    """The cores this process may run on (all of the machine's where that cannot be known)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the endpoint runs. The defaults are the production ones."""
@@ -59,7 +66,7 @@ class Settings:
     verify_signature: bool = True
     verify_timestamp: bool = True
     #: Processes sharing the port (python -m webserver): one for each core this process may use.
-    workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
+    workers: int = field(default_factory=available_cores)
     #: Threads per worker.
     threads: int = 8
     #: SQLite file for what the skill remembers (None: skill.persistence's own default).

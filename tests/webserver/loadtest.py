@@ -15,8 +15,10 @@ For each server: a warm-up, then a closed loop (``--clients`` keep-alive clients
 launch, cramp, help, next and "it's gone" requests back to back for ``--seconds``: throughput and
 latency), then an open loop at each fixed offered rate of ``--rates`` for ``--rate-seconds`` each
 (requests sent on a fixed schedule whatever the answers, latency measured from when each was due,
-so a slow server cannot hide its queue). Then Cramp Coach's figures over the hello world's.
-It fails on any error, or if a server's memory grew by more than MAX_GROWTH_MB a worker.
+so a slow server cannot hide its queue). The closed loop also reports the server's CPU time per
+request (all its processes), which other load on the machine disturbs far less than latency.
+Then Cramp Coach's figures over the hello world's. It fails on any error from Cramp Coach (the
+hello world's are reported), or if a server's memory grew by more than MAX_GROWTH_MB a worker.
 """
 
 import argparse
@@ -308,6 +310,16 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of ``pid`` and its children (the workers) so far."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    ticks = 0
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime: fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -326,11 +338,16 @@ def measure(kind: str, port: int, files: tuple[Path, Path], pool: list[bytes], a
         _wait_until_healthy(server, port)
         closed_loop(port, pool, args.clients, WARM_UP_SECONDS)
         rss_start = rss_mb(server.pid)
-        report = {"closed_loop": closed_loop(port, pool, args.clients, args.seconds).summary()}
+        cpu_start = cpu_seconds(server.pid)
+        closed = closed_loop(port, pool, args.clients, args.seconds)
+        cpu = cpu_seconds(server.pid) - cpu_start
+        report = {"closed_loop": closed.summary()}
+        report["closed_loop"]["server_cpu_ms"] = round(cpu / len(closed.latencies) * 1000, 2)
+        report["first_errors"] = closed.errors[:3]
         for rate in args.rates:
-            report[f"open_loop_{rate:g}_rps"] = open_loop(
-                port, pool, rate, args.rate_seconds
-            ).summary()
+            opened = open_loop(port, pool, rate, args.rate_seconds)
+            report[f"open_loop_{rate:g}_rps"] = opened.summary()
+            report["first_errors"] += opened.errors[: 3 - len(report["first_errors"])]
         report["rss_mb"] = [round(rss_start, 1), round(rss_mb(server.pid), 1)]
         return report
     finally:
@@ -355,13 +372,13 @@ def ratios(coach: dict, hello: dict) -> dict:
     below 1 is faster)."""
     result = {}
     for part, figures in coach.items():
-        if part == "rss_mb":
+        if not isinstance(figures, dict):
             continue
         other = hello[part]
         result[part] = {
             name: round(figures[name] / other[name], 3)
-            for name in ("rps", "p50_ms", "p99_ms")
-            if other[name]
+            for name in ("rps", "p50_ms", "p99_ms", "server_cpu_ms")
+            if other.get(name)
         }
     return result
 
@@ -391,10 +408,12 @@ def run(args) -> int:
     print(json.dumps({"setup": setup, **reports, "cramp_coach_over_hello_world": ratio}, indent=2))
     failures = []
     for kind, report in reports.items():
-        errors = sum(part["errors"] for name, part in report.items() if name != "rss_mb")
+        errors = sum(part["errors"] for part in report.values() if isinstance(part, dict))
         growth = report["rss_mb"][1] - report["rss_mb"][0]
-        if errors:
+        if errors and kind == "cramp-coach":
             failures.append(f"{kind}: {errors} errors")
+        elif errors:  # the yardstick, overloaded: worth knowing, not a failure of the skill
+            print(f"note: {kind}: {errors} errors", file=sys.stderr)
         if growth > MAX_GROWTH_MB * args.workers:
             failures.append(f"{kind}: memory grew {growth:.1f} MB")
     if failures:

@@ -1,12 +1,10 @@
 """python -m webserver: flags over environment over production defaults."""
 
-import os
-
 import pytest
 
 from skill.persistence import SqliteAdapter, store_from_environment
 from webserver.__main__ import STORE_PATH_ENV, parse_settings, store_environment
-from webserver.app import Settings
+from webserver.app import Settings, available_cores
 
 
 def test_the_defaults_are_local_and_verified():
@@ -15,7 +13,7 @@ def test_the_defaults_are_local_and_verified():
     assert (settings.host, settings.port) == ("127.0.0.1", 5000)
     assert settings.verify_signature and settings.verify_timestamp
     assert settings.skill_id is None
-    assert settings.workers == len(os.sched_getaffinity(0))
+    assert settings.workers == available_cores() >= 1
 
 
 def test_the_environment_configures_the_server():
