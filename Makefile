@@ -102,8 +102,10 @@ lambda-python:
 	@echo $(LAMBDA_PYTHON)
 
 ## Cold start and warm latency of the built artifact, beside a hello-world skill; sizes.
+## COMPARE=DIR adds the cold start of another built artifact (an earlier commit's), interleaved.
 bench: build
-	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)"
+	$(BIN)/python bench/run.py .aws-sam/build/CrampCoachFunction --python "$(LAMBDA_PYTHON)" \
+		$(if $(COMPARE),--compare "$(COMPARE)")
 
 ## Point interaction_model/skill.json at the deployed function (FUNCTION_ARN=..., SKILL_ID=...,
 ## PRIVACY_POLICY_URL=https://... where your filled-in deploy/privacy-policy.md is published).

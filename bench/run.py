@@ -1,13 +1,15 @@
 """`make bench`: how fast the built Lambda artifact starts and answers, beside a hello-world skill.
 
     python bench/run.py ARTIFACT --python PYTHON3.13 [--cold-runs 21] [--requests 2000]
+        [--compare OTHER_ARTIFACT]
 
 Cold start: a fresh Python 3.13 process (-P -S -B: no site-packages, nothing written) with only the
 artifact on its path imports what the Lambda runtime imports before the handler (json, logging and
 a few more), then the Lambda entry, and answers one request; the median of the runs,
 in the process (import and answer) and for the whole process (interpreter start included). The
 hello-world skill (bench/hello_world.py) runs the same way on the artifact's own dependencies,
-interleaved run by run.
+interleaved run by run; with --compare, so does another build of the skill (an earlier commit's,
+say), to tell a change's effect from the load of the machine.
 
 Warm: one process per skill answers each kind of request again and again; p50 and p99 of each,
 Alexa's CanFulfillIntentRequest for a cramp among them. No store is configured (no TABLE_NAME):
@@ -153,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", required=True, help="Python 3.13, the Lambda runtime's")
     parser.add_argument("--cold-runs", type=int, default=21)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--compare", type=Path, help="another built artifact, for its cold start")
     args = parser.parse_args(argv)
     artifact = args.artifact.resolve()
 
@@ -176,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             HELLO: (hello_path, "hello_world", scratch / "hello-first.json"),
             SKILL: (skill_path, "lambda_function", scratch / "skill-first.json"),
         }
+        if args.compare:
+            other = args.compare.resolve()
+            variants[f"compared: {other.name}"] = (
+                [other],
+                "lambda_function",
+                scratch / "skill-first.json",
+            )
         cold: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in variants}
         for _ in range(args.cold_runs):
             for name, (path, entry, event) in variants.items():
@@ -202,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     skill_cold = statistics.median(cold[SKILL][0])
     hello_cold = statistics.median(cold[HELLO][0])
     print(f"  Cramp Coach / hello world: {skill_cold / hello_cold:.2f}x (target: within 1.10x)")
+    for name, (inside, _) in cold.items():
+        if name not in (HELLO, SKILL):
+            print(f"  Cramp Coach / {name}: {skill_cold / statistics.median(inside):.2f}x")
 
     print("\nWarm latency per request (ms)       p50       p99")
     for name, latencies in warm.items():

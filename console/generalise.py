@@ -28,16 +28,17 @@ import yaml
 LANGUAGE_FILE = Path(__file__).parent / "language.{language}.yaml"
 # Below this cosine similarity to the nearest sample, a phrasing is not understood.
 THRESHOLD = 0.4
+# A sample of this many words or more, said whole among other words, is understood as its own.
+CONTAINED_LEAST = 3
 # Words longer than this also count by their first this many letters.
 STEM_LETTERS = 5
 # Slot types filled, as Alexa fills them, by words outside their values: only where the skill
 # answers an unknown value itself. Elsewhere an open slot would turn off-topic talk into advice.
 OPEN_SLOT_TYPES = frozenset({"BODY_PART"})
-# Typed words outside the model's vocabulary are corrected to the nearest word in it that is at
-# least this similar (difflib's ratio): from this long, for a dropped letter only; from
-# FULLY_CORRECTED long, for any typo. Shorter words are too easily turned into another word.
-SHORTEST_CORRECTED = 4
-FULLY_CORRECTED = 5
+# Typed words this long or longer that are not in the model's vocabulary are corrected to the
+# nearest word in it that is at least CORRECTION_CUTOFF similar (difflib's ratio). Shorter words
+# are too easily turned into another word ("hand" is one letter from "handy").
+SHORTEST_CORRECTED = 5
 CORRECTION_CUTOFF = 0.8
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -127,6 +128,14 @@ class Generaliser:
             self._built_ins.setdefault(" ".join(words), intent)
             examples.append((intent, words))
         self._index = _TfIdf(examples, self._plain.negations)
+        self._by_length = sorted(
+            (
+                (intent, " ".join(words))
+                for intent, words in examples
+                if len(words) >= CONTAINED_LEAST
+            ),
+            key=lambda example: -len(example[1].split()),
+        )
         values_words = {word for form in self._forms for word in form}
         self._carrier_words = self._vocabulary - values_words
 
@@ -144,11 +153,26 @@ class Generaliser:
         if plain in self._built_ins:
             return Understood(self._built_ins[plain], {}, 1.0)
         tokens, found = self._tokens(words)
+        intent = self._containing(tokens)
+        if intent:
+            return Understood(intent, self._fill(intent, found), 1.0)
         value_words = [word for word in words if word not in tokens]
         intent, score = self._index.nearest(tokens, value_words)
         if intent is None or score < self._threshold:
             return None
         return Understood(intent, self._fill(intent, found), score)
+
+    def _containing(self, tokens: list[str]) -> str | None:
+        """The intent of the longest sample said whole among other words ("ugh, my calf is
+        cramping so bad"), if it has CONTAINED_LEAST words or more and agrees on negation."""
+        said = f" {' '.join(tokens)} "
+        negated = bool(self._plain.negations & set(tokens))
+        for intent, sample in self._by_length:
+            if f" {sample} " in said and negated == bool(
+                self._plain.negations & set(sample.split())
+            ):
+                return intent
+        return None
 
     def _sample_words(self, sample: str) -> list[str]:
         """A normalized sample in plain form, its ``{slot}`` references kept as words."""
@@ -207,14 +231,10 @@ class Generaliser:
         return tokens, found
 
     def _corrected(self, word: str) -> str:
-        """The vocabulary's nearest word to a typed one that is not in it. A short word is only
-        given back a dropped letter ("stil"): any other change makes too many other words."""
+        """The vocabulary's nearest word to a typed one that is not in it."""
         if word in self._vocabulary or len(word) < SHORTEST_CORRECTED:
             return word
-        candidates = self._vocabulary
-        if len(word) < FULLY_CORRECTED:
-            candidates = [known for known in self._vocabulary if len(known) == len(word) + 1]
-        nearest = difflib.get_close_matches(word, candidates, n=1, cutoff=CORRECTION_CUTOFF)
+        nearest = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=CORRECTION_CUTOFF)
         return nearest[0] if nearest else word
 
     def _fill(self, intent: str, found: list[Found]) -> dict[str, Found]:

@@ -2,7 +2,7 @@
 
     python -m console                                           # interactive
     python -m console "my foot is cramping" "next" "it's gone"
-    python -m console --intents "my calf's killing me" "play music"   # understanding only
+    python -m console --intents "my calf's all knotted up" "play music"   # understanding only
 
 Each line goes through the same interaction model Alexa gets (console/nlu.py): exact matching
 first, then a generalised understanding built from the same samples (console/generalise.py). It

@@ -9,12 +9,14 @@ each page ending in "want to hear more?", and the last one in the list's closing
 from skill import speech
 from skill.content import AdviceList, Content, Page, Stretch
 from skill.display import MOVE_BUTTONS, PAGE, STEP, Hold, Screen
-from skill.replies import Reply, disclaimer_once, list_card_text, red_flags_card_text
+from skill.replies import Reply, aside, disclaimer_once, list_card_text, red_flags_card_text
 from skill.state import CAUSES, PREVENTION, RED_FLAGS, Conversation
 
 POINT_PAUSE_SECONDS = 0.5
 # The level of urgency (a key of the content's red_flags.urgency) that means the emergency number.
 EMERGENCY = "emergency"
+# The level that, during the relief steps, is answered in one sentence while the steps go on.
+SOON = "soon"
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -23,7 +25,7 @@ EMERGENCY = "emergency"
 def prevention(content: Content, conversation: Conversation, topic_id: str | None) -> Reply:
     """The three tips that matter most, or straight to a named topic; then a topic per turn."""
     if conversation.in_relief:
-        return ease_cramp_first(content)
+        return ease_cramp_first(content, conversation)
     conversation.open_advice(PREVENTION, content.prevention.page_for_topic(topic_id))
     return _page(content, conversation, lead=disclaimer_once(content, conversation))
 
@@ -31,15 +33,21 @@ def prevention(content: Content, conversation: Conversation, topic_id: str | Non
 def causes(content: Content, conversation: Conversation) -> Reply:
     """Possible causes, a group at a time; never listed while a cramp is being eased."""
     if conversation.in_relief:
-        return ease_cramp_first(content)
+        return ease_cramp_first(content, conversation)
     conversation.open_advice(CAUSES)
     return _page(content, conversation, lead=disclaimer_once(content, conversation))
 
 
 def see_doctor(content: Content, conversation: Conversation, symptom_id: str | None) -> Reply:
     """A red-flag symptom gets its level of urgency first, in one breath, and the session ends;
-    without one, the red flags are read most urgent first. Answered in every stage."""
+    without one, the red flags are read most urgent first. Answered in every stage.
+
+    During the relief steps only an emergency or same-day sign takes over: "is this serious?"
+    or a see-a-doctor-soon sign gets one sentence, and the step goes on."""
     sign = content.sign_for(symptom_id)
+    if conversation.in_relief and (sign is None or sign.level == SOON):
+        said = content.phrase("serious_mid_cramp") if sign is None else sign.mid_cramp or sign.why
+        return aside(content, conversation, said)
     if sign is None:
         conversation.open_advice(RED_FLAGS)
         return _page(content, conversation, lead=disclaimer_once(content, conversation))
@@ -56,7 +64,7 @@ def see_doctor(content: Content, conversation: Conversation, symptom_id: str | N
 def tip(content: Content, conversation: Conversation) -> Reply:
     """One short tip not heard before (until all have been), and the session ends."""
     if conversation.in_relief:
-        return ease_cramp_first(content)
+        return ease_cramp_first(content, conversation)
     heard = [index for index in conversation.tips_heard if index < len(content.tips)]
     fresh = [index for index in range(len(content.tips)) if index not in heard]
     if not fresh:
@@ -74,12 +82,9 @@ def tip(content: Content, conversation: Conversation) -> Reply:
     )
 
 
-def ease_cramp_first(content: Content) -> Reply:
-    """Asked for longer advice mid-cramp: the relief carries on, and its reprompt stays."""
-    return Reply(
-        speech=speech.sentences(content.advice_text("ease_cramp_first")),
-        reprompt=speech.sentences(content.phrase("step_reprompt")),
-    )
+def ease_cramp_first(content: Content, conversation: Conversation) -> Reply:
+    """Asked for longer advice mid-cramp: the relief carries on, where it was."""
+    return aside(content, conversation, content.advice_text("ease_cramp_first"))
 
 
 # --- moving through a list --------------------------------------------------------------------
@@ -108,7 +113,7 @@ def list_from_the_top(content: Content, conversation: Conversation) -> Reply:
 def start_routine(content: Content, conversation: Conversation, at_stretch: int = 0) -> Reply:
     """The routine from its first stretch, or from one left part-way in an earlier session."""
     if conversation.in_relief:
-        return ease_cramp_first(content)
+        return ease_cramp_first(content, conversation)
     conversation.start_routine(at_stretch)
     intro = content.routine.intro if at_stretch == 0 else ""
     return _stretch(content, conversation, disclaimer_once(content, conversation), intro)._replace(

@@ -24,13 +24,25 @@ class ContentError(LookupError):
 
 
 class Step(NamedTuple):
-    """One relief step: an instruction, and optionally a timed hold."""
+    """One relief step: an instruction, and optionally a timed hold.
+
+    ``pose`` names the drawing of the step for a screen (empty: nothing to draw).
+    """
 
     do: str
     hold: int = 0
     cue: str = ""
     release: str = ""
     pose: str = ""
+
+
+class WhichSide(NamedTuple):
+    """A body part whose front and back need opposite stretches: the question, and the sequence
+    for each answer."""
+
+    ask: str
+    front: str
+    back: str
 
 
 class Sequence(NamedTuple):
@@ -67,10 +79,14 @@ class AdviceList(NamedTuple):
 
 
 class Sign(NamedTuple):
-    """A red flag: how urgent it is (a key of ``urgency``), and why, in one short sentence."""
+    """A red flag: how urgent it is (a key of ``urgency``), and why, in one short sentence.
+
+    ``mid_cramp``, if any, is said instead of ``why`` during the relief steps.
+    """
 
     level: str
     why: str
+    mid_cramp: str = ""
 
 
 class Hold(NamedTuple):
@@ -120,6 +136,9 @@ class Content:
         relief = data["relief"]
         self.count_words: dict[int, str] = {int(k): v for k, v in relief["count_words"].items()}
         self.body_parts: dict[str, str] = dict(relief["body_parts"])
+        self.which_side: dict[str, WhichSide] = {
+            name: WhichSide(**sides) for name, sides in relief["which_side"].items()
+        }
         self.sequences: dict[str, Sequence] = {
             name: Sequence(area=seq["area"], steps=tuple(Step(**step) for step in seq["steps"]))
             for name, seq in relief["sequences"].items()
@@ -189,7 +208,10 @@ class Content:
         return self.signs[sign] if sign else None
 
     def sequence_for(self, body_part_id: str | None) -> str:
-        """Name of the step sequence for a BODY_PART slot id; unknown or missing means general."""
+        """Name of the step sequence for a BODY_PART slot id; unknown or missing means general.
+
+        The name may be one of ``which_side`` instead: then the person is asked front or back.
+        """
         return self.body_parts.get(body_part_id or "", "general")
 
 

@@ -27,6 +27,7 @@ from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
     ASKED_WANT_TIPS,
+    ASKED_WHICH_SIDE,
     Conversation,
 )
 
@@ -144,7 +145,10 @@ class CrampNowHandler(ReliefHandler):
     def reply(self, content, conversation, handler_input):
         if unmatched(handler_input, "bodyPart"):
             return replies.not_a_leg_cramp(content, conversation)
-        return replies.start_relief(content, conversation, resolved_id(handler_input, "bodyPart"))
+        body_part = resolved_id(handler_input, "bodyPart")
+        if conversation.in_relief:
+            return replies.cramp_again(content, conversation, body_part)
+        return replies.start_relief(content, conversation, body_part)
 
 
 class CrampGoneHandler(IntentHandler):
@@ -170,7 +174,8 @@ class CrampPersistsHandler(ReliefHandler):
 
 
 class CrampEasingHandler(IntentHandler):
-    """ "It's getting better": keep going with the steps; outside them there is nothing to ease."""
+    """ "It's getting better", "almost": keep going with the steps; outside them there is
+    nothing to ease."""
 
     intents = ("CrampEasingIntent",)
 
@@ -178,6 +183,42 @@ class CrampEasingHandler(IntentHandler):
         if conversation.in_relief:
             return replies.easing(content, conversation)
         return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
+
+
+class NotYetHandler(IntentHandler):
+    """ "Not yet": keep going with the step, counted; outside the steps there is nothing to wait
+    for."""
+
+    intents = ("NotYetIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_relief:
+            return replies.not_yet(content, conversation)
+        return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
+
+
+class SideHandler(IntentHandler):
+    """ "Front" or "back" of a thigh or an ankle, when asked. Unasked, a bare "back" means what
+    Alexa's "previous" means; "front" is not understood."""
+
+    intents = ("SideIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        side = resolved_id(handler_input, "side")
+        if conversation.question == ASKED_WHICH_SIDE:
+            return replies.choose_side(content, conversation, side)
+        if side == replies.BACK:
+            return PreviousHandler().reply(content, conversation, handler_input)
+        return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
+
+
+class DrivingHandler(ReliefHandler):
+    """ "I'm driving", in any stage: pull over first; the steps wait for "ready"."""
+
+    intents = ("DrivingIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        return replies.driving(content, conversation, resolved_id(handler_input, "bodyPart"))
 
 
 class CallForHelpHandler(IntentHandler):
@@ -190,9 +231,9 @@ class CallForHelpHandler(IntentHandler):
 
 
 class NextHandler(IntentHandler):
-    """Next (or "more"): the next relief step, page of advice, or stretch."""
+    """Next (or "more", "done", "now what"): the next relief step, page of advice, or stretch."""
 
-    intents = ("AMAZON.NextIntent", "AMAZON.MoreIntent")
+    intents = ("AMAZON.NextIntent", "AMAZON.MoreIntent", "StepDoneIntent")
 
     def reply(self, content, conversation, handler_input):
         if conversation.in_relief:
@@ -255,7 +296,7 @@ class YesHandler(IntentHandler):
         if conversation.in_advice_list:
             return advice.more(content, conversation)
         if conversation.in_relief:
-            return replies.next_step(content, conversation)
+            return replies.yes_in_relief(content, conversation)
         if conversation.in_routine and conversation.routine_paused:
             return advice.current_stretch(content, conversation)
         if conversation.in_routine:
@@ -274,10 +315,8 @@ class NoHandler(IntentHandler):
     def reply(self, content, conversation, handler_input):
         if conversation.question == ASKED_CRAMP_NOW:
             return advice.prevention(content, conversation, None)
-        if conversation.question == ASKED_IS_IT_GONE:
-            return replies.still_hurts(content, conversation)
         if conversation.in_relief:
-            return replies.keep_going(content, conversation)
+            return replies.no_in_relief(content, conversation)
         if conversation.in_routine:
             return advice.pause_routine(content, conversation)
         return replies.goodbye(content)
@@ -346,13 +385,14 @@ class PauseHandler(IntentHandler):
 
 
 class ResumeHandler(IntentHandler):
-    """Resume the routine, in this session or one left part-way in an earlier session."""
+    """Resume the routine, in this session or one left part-way in an earlier session; in the
+    relief steps, "I'm ready"."""
 
     intents = ("AMAZON.ResumeIntent",)
 
     def reply(self, content, conversation, handler_input):
         if conversation.in_relief:
-            return replies.current_step(content, conversation)
+            return replies.ready(content, conversation)
         if conversation.in_routine:
             return advice.current_stretch(content, conversation)
         if conversation.resume_point > 0:
@@ -590,6 +630,9 @@ REQUEST_HANDLERS = (
     CrampGoneHandler(),
     CrampPersistsHandler(),
     CrampEasingHandler(),
+    NotYetHandler(),
+    SideHandler(),
+    DrivingHandler(),
     CallForHelpHandler(),
     NextHandler(),
     PreviousHandler(),

@@ -11,10 +11,29 @@ from skill.display import PAGE, RELIEF_BUTTONS, STEP, Hold, Screen
 from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
+    ASKED_KEEP_GOING,
+    ASKED_READY,
+    ASKED_SAFETY_CHECK,
     ASKED_WANT_TIPS,
-    RELIEF,
+    ASKED_WHICH_SIDE,
     Conversation,
 )
+
+# Steps that are wrong for a clot, a tear or heat illness (rubbing, weight on the leg, walking,
+# warmth): the safety check is asked before the first of them, by "pose" (see the content file).
+CHECK_FIRST_POSES = frozenset(
+    {"rub_foot", "rub_calf", "rub_thigh", "stand_press", "walk", "warmth", "cold_pack"}
+)
+# The questions only the relief steps ask.
+RELIEF_QUESTIONS = (ASKED_SAFETY_CHECK, ASKED_WHICH_SIDE, ASKED_READY, ASKED_KEEP_GOING)
+# The SIDE slot ids: which side of a thigh or an ankle the cramp is on.
+FRONT = "FRONT"
+BACK = "BACK"
+# Counted waits mid-cramp, all inside Alexa's listening window: "give me a minute" and pulling
+# over; "not yet"; "almost".
+WAIT_SECONDS = 30
+MORE_SECONDS = 30
+EASING_SECONDS = 20
 
 
 class Reply(NamedTuple):
@@ -36,15 +55,28 @@ class Reply(NamedTuple):
 
 def settle(content: Content, conversation: Conversation) -> None:
     """Session attributes come back from the device, not from us: a relief position the content
-    does not have (an unknown sequence, a step past the end) starts those steps again, or the
-    general ones, rather than failing."""
+    does not have (an unknown sequence, a step past the end, a measure past the last) starts
+    those steps again, or the general ones, rather than failing. A body part still waiting on
+    "front or back?" is only ever at that question, or waiting for the person to pull over.
+    Outside relief, none of the relief questions is open."""
     if not conversation.in_relief:
+        if conversation.question in RELIEF_QUESTIONS:
+            conversation.question = ""
+        return
+    if conversation.sequence in content.which_side:
+        conversation.step = conversation.escalation = 0
+        if conversation.question != ASKED_READY:
+            conversation.question = ASKED_WHICH_SIDE
         return
     sequence = content.sequences.get(conversation.sequence)
     if sequence is None:
         conversation.start_relief("general")
     elif not 0 <= conversation.step < len(sequence.steps):
         conversation.start_relief(conversation.sequence)
+    if not 0 <= conversation.escalation <= len(content.persists):
+        conversation.escalation = 0
+    if conversation.question == ASKED_WHICH_SIDE:
+        conversation.question = ""
 
 
 def launch(content: Content, conversation: Conversation) -> Reply:
@@ -57,21 +89,61 @@ def launch(content: Content, conversation: Conversation) -> Reply:
 
 
 def start_relief(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
-    """The first relief step for a body part: its instruction comes first, after one word."""
+    """The first relief step for a body part: its instruction comes first, after one word, and
+    the card with all the steps comes with it. A thigh or an ankle asks front or back first."""
     conversation.start_relief(content.sequence_for(body_part_id))
-    return _first_step(content, conversation)
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+
+
+def cramp_again(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
+    """A cramp named during the steps: the same place (or none, as in "ouch") eases off and the
+    step goes on; another place starts that place's steps."""
+    name = content.sequence_for(body_part_id)
+    sides = content.which_side.get(name)
+    same = name == conversation.sequence or (
+        sides is not None and conversation.sequence in (sides.front, sides.back)
+    )
+    if body_part_id is None or same:
+        return aside(content, conversation, content.phrase("ouch"))
+    return start_relief(content, conversation, body_part_id)
+
+
+def choose_side(content: Content, conversation: Conversation, side: str | None) -> Reply:
+    """ "Front" or "back", asked for a thigh or an ankle: that side's steps, from the first."""
+    sides = content.which_side.get(conversation.sequence)
+    if sides is None or conversation.question != ASKED_WHICH_SIDE or side not in (FRONT, BACK):
+        return ask_again(content, conversation)
+    conversation.sequence = sides.front if side == FRONT else sides.back
+    conversation.step = 0
+    return _step(content, conversation)
 
 
 def next_step(content: Content, conversation: Conversation) -> Reply:
+    """Next (or "done", "now what", "I'm ready"): an open question still waits for its answer;
+    otherwise the next step, the next measure once the steps have run out, or, after the last
+    step, "has it gone?"."""
+    if conversation.question in (ASKED_SAFETY_CHECK, ASKED_WHICH_SIDE):
+        return ask_again(content, conversation)
+    if conversation.question == ASKED_READY:
+        return ready(content, conversation)
+    if conversation.question == ASKED_KEEP_GOING or conversation.escalation:
+        return _escalate(content, conversation)
     steps = content.sequences[conversation.sequence].steps
     if conversation.step + 1 >= len(steps):
         conversation.step = len(steps) - 1
         return _ask_is_it_gone(content, conversation)
-    conversation.step += 1
-    return _step(content, conversation)
+    return _escalate(content, conversation)
 
 
 def previous_step(content: Content, conversation: Conversation) -> Reply:
+    if conversation.question == ASKED_WHICH_SIDE:
+        return choose_side(content, conversation, BACK)  # "back" is also Alexa's "previous"
+    if conversation.escalation > 1:
+        conversation.escalation -= 1
+        return _measure(content, conversation)
+    if conversation.escalation == 1:
+        conversation.escalation = 0
+        return _step(content, conversation)
     if conversation.step == 0:
         return _step(content, conversation, lead=content.phrase("first_step_already"))
     conversation.step -= 1
@@ -79,19 +151,45 @@ def previous_step(content: Content, conversation: Conversation) -> Reply:
 
 
 def current_step(content: Content, conversation: Conversation) -> Reply:
+    if conversation.escalation:
+        return _measure(content, conversation)
     return _step(content, conversation)
 
 
 def start_over(content: Content, conversation: Conversation) -> Reply:
+    """The first step again; the safety check, once answered, is not asked again."""
+    checked = conversation.checked
     conversation.start_relief(conversation.sequence)
+    conversation.checked = checked
     return _step(content, conversation)
 
 
 def restart_relief(content: Content, conversation: Conversation) -> Reply:
     """The cramp is back after it had gone: the same body part's steps again, from the first."""
-    sequence = conversation.sequence if conversation.sequence in content.sequences else "general"
-    conversation.start_relief(sequence)
-    return _first_step(content, conversation)
+    sequence = conversation.sequence
+    known = sequence in content.sequences or sequence in content.which_side
+    conversation.start_relief(sequence if known else "general")
+    return _step(content, conversation, lead=content.phrase("first_step_opener"))
+
+
+def ready(content: Content, conversation: Conversation) -> Reply:
+    """ "I'm ready": after pulling over, the first step; otherwise the next one."""
+    if conversation.question != ASKED_READY:
+        return next_step(content, conversation)
+    return _step(content, conversation)
+
+
+def driving(content: Content, conversation: Conversation, body_part_id: str | None) -> Reply:
+    """ "I'm driving": pull over first, with a counted wait; then, on "ready", the steps for the
+    body part named (or the one being eased) from the first, the stretch that helps most."""
+    if body_part_id is not None or not conversation.in_relief:
+        conversation.start_relief(content.sequence_for(body_part_id))
+    else:
+        conversation.start_relief(conversation.sequence)
+    conversation.question = ASKED_READY
+    reprompt = content.phrase("driving_reprompt")
+    wait = speech.timed_hold(WAIT_SECONDS, content.phrase("driving"), reprompt, content.count_words)
+    return Reply(speech=speech.slow(wait), reprompt=speech.sentences(reprompt))
 
 
 def not_a_leg_cramp(content: Content, conversation: Conversation) -> Reply:
@@ -112,55 +210,84 @@ def cannot_call(content: Content) -> Reply:
 
 
 def easing(content: Content, conversation: Conversation) -> Reply:
-    """Partly better: encouragement, and carry on with the steps."""
-    conversation.question = ""
-    return Reply(
-        speech=speech.slow(
-            speech.sentences(content.phrase("easing"), content.phrase("next_prompt"))
-        ),
-        reprompt=speech.sentences(content.phrase("step_reprompt")),
-    )
+    """Partly better ("almost"): keep going a little longer, counted, then carry on."""
+    return _more_time(content, conversation, content.phrase("easing"), EASING_SECONDS)
+
+
+def not_yet(content: Content, conversation: Conversation) -> Reply:
+    """ "Not yet": keep going, counted; asked whether it has gone, it is a no."""
+    if conversation.question == ASKED_IS_IT_GONE:
+        return still_hurts(content, conversation)
+    return _more_time(content, conversation, content.phrase("not_yet"), MORE_SECONDS)
 
 
 def still_hurts(content: Content, conversation: Conversation) -> Reply:
-    """Escalate one measure at a time (warmth, stretch and rub, walk), then the red flags once."""
-    if conversation.escalation < len(content.persists):
-        step = content.persists[conversation.escalation]
-        conversation.escalation += 1
-        conversation.question = ""
-        return _timed(content, step, lead=content.phrase("persists_opener"))
-    return _red_flags_reply(content, content.phrase("red_flags"))
+    """The safety check first, once; then the next step, then one measure at a time, then the
+    red flags once, asking to carry on. Never closes on someone who may still be cramping."""
+    if conversation.question in (ASKED_SAFETY_CHECK, ASKED_WHICH_SIDE, ASKED_READY):
+        return ask_again(content, conversation)
+    if not conversation.checked:
+        return _ask_check(content, conversation)
+    return _escalate(content, conversation, lead=content.phrase("persists_opener"))
+
+
+def yes_in_relief(content: Content, conversation: Conversation) -> Reply:
+    question = conversation.question
+    if question == ASKED_SAFETY_CHECK:
+        return _red_flags_reply(content, content.phrase("check_yes"))
+    if question == ASKED_WHICH_SIDE:
+        return ask_again(content, conversation)
+    if question == ASKED_KEEP_GOING:
+        return _escalate(content, conversation)
+    return next_step(content, conversation)
+
+
+def no_in_relief(content: Content, conversation: Conversation) -> Reply:
+    question = conversation.question
+    if question == ASKED_SAFETY_CHECK:
+        conversation.checked = True
+        return _escalate(content, conversation, lead=content.phrase("check_clear"))
+    if question == ASKED_WHICH_SIDE:
+        return ask_again(content, conversation)
+    if question == ASKED_READY:
+        return driving(content, conversation, None)
+    if question == ASKED_KEEP_GOING:
+        return stop(content, conversation)
+    if question == ASKED_IS_IT_GONE:
+        return still_hurts(content, conversation)
+    return keep_going(content, conversation)
 
 
 def gone(content: Content, conversation: Conversation) -> Reply:
-    """Close the relief kindly, offer prevention tips; the steps go to the card."""
-    had_steps = conversation.stage == RELIEF
+    """Close the relief kindly and briefly, offer prevention tips; the steps, and the
+    disclaimer, go to the card."""
+    had_steps = _has_steps(content, conversation)
     conversation.finish_relief()
     conversation.question = ASKED_WANT_TIPS
     reply = Reply(
-        speech=speech.sentences(
-            content.phrase("gone"),
-            disclaimer_once(content, conversation),
-            content.phrase("offer_tips"),
-        ),
+        speech=speech.sentences(content.phrase("gone"), content.phrase("offer_tips")),
         reprompt=speech.sentences(content.phrase("offer_tips_reprompt")),
     )
-    if not had_steps:
-        return reply
-    return Reply(
-        speech=reply.speech,
-        reprompt=reply.reprompt,
-        card_title=content.relief_text("card_title", area=_area(content, conversation)),
-        card_text=_steps_card_text(content, conversation),
-    )
+    return reply._replace(**_steps_card(content, conversation)) if had_steps else reply
 
 
 def keep_going(content: Content, conversation: Conversation) -> Reply:
-    conversation.question = ""
-    return Reply(
-        speech=speech.slow(speech.sentences(content.phrase("keep_going"))),
-        reprompt=speech.sentences(content.phrase("step_reprompt")),
-    )
+    """ "Give me a minute": a counted wait, so the session is still there, then the same step
+    (or question) goes on."""
+    wait = speech.timed_hold(WAIT_SECONDS, content.phrase("keep_going"), "", content.count_words)
+    return _with_prompt(content, conversation, wait)
+
+
+def aside(content: Content, conversation: Conversation, sentence: str) -> Reply:
+    """A remark or question mid-cramp: one sentence, then the step (or question) goes on, with
+    nothing moved."""
+    return _with_prompt(content, conversation, speech.sentences(sentence))
+
+
+def ask_again(content: Content, conversation: Conversation) -> Reply:
+    """The question that is open, asked again in short."""
+    prompt, reprompt = _prompt(content, conversation)
+    return Reply(speech=speech.slow(speech.sentences(prompt)), reprompt=speech.sentences(reprompt))
 
 
 def nothing_to_move_through(content: Content) -> Reply:
@@ -178,26 +305,19 @@ def goodbye(content: Content) -> Reply:
 
 def stop(content: Content, conversation: Conversation) -> Reply:
     """End at once; someone stopping mid-relief still gets the steps on a card."""
-    stopped = speech.sentences(content.phrase("stop"))
-    if conversation.stage != RELIEF:
-        return Reply(speech=stopped)
-    return Reply(
-        speech=stopped,
-        card_title=content.relief_text("card_title", area=_area(content, conversation)),
-        card_text=_steps_card_text(content, conversation),
-    )
+    stopped = Reply(speech=speech.sentences(content.phrase("stop")))
+    if not _has_steps(content, conversation):
+        return stopped
+    return stopped._replace(**_steps_card(content, conversation))
 
 
 def help_for(content: Content, conversation: Conversation) -> Reply:
+    if conversation.in_relief:
+        return _help_in_relief(content, conversation)
     if conversation.question == ASKED_IS_IT_GONE:
         return Reply(
             speech=speech.sentences(content.phrase("help_is_it_gone")),
             reprompt=speech.sentences(content.phrase("last_step_reprompt")),
-        )
-    if conversation.stage == RELIEF:
-        return Reply(
-            speech=speech.sentences(content.phrase("help_relief")),
-            reprompt=speech.sentences(content.phrase("help_relief_reprompt")),
         )
     if conversation.question == ASKED_WANT_TIPS:
         return Reply(
@@ -214,13 +334,22 @@ def help_for(content: Content, conversation: Conversation) -> Reply:
 def fallback(content: Content, conversation: Conversation) -> Reply:
     """One short sentence about the question just asked, or where the person is, and the
     reprompt of wherever that is."""
-    if conversation.question == ASKED_CRAMP_NOW:
+    question = conversation.question
+    if question == ASKED_CRAMP_NOW:
         sentence = content.phrase("fallback_cramp_now")
-    elif conversation.question == ASKED_IS_IT_GONE:
+    elif question == ASKED_IS_IT_GONE:
         sentence = content.phrase("fallback_is_it_gone")
-    elif conversation.question == ASKED_WANT_TIPS:
+    elif question == ASKED_WANT_TIPS:
         sentence = content.phrase("fallback_offer")
-    elif conversation.stage == RELIEF:
+    elif question == ASKED_SAFETY_CHECK:
+        sentence = content.phrase("fallback_check")
+    elif question == ASKED_WHICH_SIDE:
+        sentence = content.phrase("fallback_side")
+    elif question == ASKED_READY:
+        sentence = content.phrase("fallback_ready")
+    elif question == ASKED_KEEP_GOING:
+        sentence = content.phrase("fallback_keep_going")
+    elif conversation.in_relief:
         sentence = content.phrase("fallback_relief")
     else:
         sentence = content.phrase("fallback_start")
@@ -237,7 +366,9 @@ def nothing_asked(content: Content, conversation: Conversation) -> Reply:
 
 
 def repeat(content: Content, conversation: Conversation) -> Reply:
-    if conversation.stage == RELIEF:
+    if conversation.in_relief and conversation.question:
+        return ask_again(content, conversation)
+    if conversation.in_relief:
         return current_step(content, conversation)
     if conversation.last_speech:
         return Reply(speech=conversation.last_speech, reprompt=conversation.last_reprompt)
@@ -262,20 +393,72 @@ def error(content: Content) -> Reply:
     )
 
 
-def _first_step(content: Content, conversation: Conversation) -> Reply:
-    """The first step, and the steps on a card with the disclaimer: a lost session still leaves
-    them, and someone who has never heard the skill (routed in without its name) reads the
-    disclaimer there instead of hearing it before what to do."""
-    return _step(content, conversation, lead=content.phrase("first_step_opener"))._replace(
-        card_title=content.relief_text("card_title", area=_area(content, conversation)),
-        card_text=_steps_card_text(content, conversation),
+def _step(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+    """The step the person is on; the first one brings the card with every step."""
+    sides = content.which_side.get(conversation.sequence)
+    if sides is not None:
+        conversation.question = ASKED_WHICH_SIDE
+        return Reply(
+            speech=speech.slow(speech.sentences(lead, content.phrase("side_opener"), sides.ask)),
+            reprompt=speech.sentences(content.phrase("side_reprompt")),
+            screen=Screen(PAGE, heading=sides.ask),
+        )
+    conversation.question = ""
+    step = content.sequences[conversation.sequence].steps[conversation.step]
+    reply = _timed(content, step, lead=lead)
+    if conversation.step == 0:
+        return reply._replace(**_steps_card(content, conversation))
+    return reply
+
+
+def _measure(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+    """The measure for "it still hurts" the person is on, once the steps have run out."""
+    conversation.question = ""
+    return _timed(content, content.persists[conversation.escalation - 1], lead=lead)
+
+
+def _escalate(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+    """On from where the person is: the next step, the safety check before the first step that
+    rubs, warms, walks or stands, then the measures, then the red flags once; after that the
+    measures come round again."""
+    if conversation.sequence not in content.sequences:
+        return _step(content, conversation)
+    steps = content.sequences[conversation.sequence].steps
+    within_steps = not conversation.escalation and conversation.step + 1 < len(steps)
+    upcoming = steps[conversation.step + 1] if within_steps else None
+    if not conversation.checked and (upcoming is None or upcoming.pose in CHECK_FIRST_POSES):
+        return _ask_check(content, conversation)
+    if upcoming is not None:
+        conversation.step += 1
+        return _step(content, conversation, lead=lead)
+    measures = len(content.persists)
+    if conversation.escalation >= measures and not conversation.warned:
+        conversation.warned = True
+        conversation.question = ASKED_KEEP_GOING
+        return _red_flags_reply(content, content.phrase("red_flags"))._replace(
+            speech=speech.sentences(content.phrase("red_flags"), content.phrase("keep_going_ask")),
+            reprompt=speech.sentences(content.phrase("keep_going_reprompt")),
+        )
+    conversation.escalation = conversation.escalation % measures + 1
+    return _measure(content, conversation, lead=lead)
+
+
+def _ask_check(content: Content, conversation: Conversation) -> Reply:
+    conversation.question = ASKED_SAFETY_CHECK
+    return Reply(
+        speech=speech.slow(speech.sentences(content.phrase("check_question"))),
+        reprompt=speech.sentences(content.phrase("check_reprompt")),
+        screen=Screen(PAGE, heading=content.phrase("check_question")),
     )
 
 
-def _step(content: Content, conversation: Conversation, lead: str = "") -> Reply:
+def _more_time(content: Content, conversation: Conversation, said: str, seconds: int) -> Reply:
+    """Keep going with the step, counted; a question that is open is asked again instead."""
+    if conversation.question in (ASKED_SAFETY_CHECK, ASKED_WHICH_SIDE, ASKED_READY):
+        return ask_again(content, conversation)
     conversation.question = ""
-    step = content.sequences[conversation.sequence].steps[conversation.step]
-    return _timed(content, step, lead=lead)
+    hold = speech.timed_hold(seconds, said, content.phrase("hold_on_release"), content.count_words)
+    return _with_prompt(content, conversation, hold)
 
 
 def _timed(content: Content, step: Step, lead: str = "") -> Reply:
@@ -298,6 +481,49 @@ def step_screen(step: Step, lead: str = "") -> Screen:
     return Screen(STEP, text=step.do, pose=step.pose, holds=holds, buttons=RELIEF_BUTTONS)
 
 
+def _with_prompt(content: Content, conversation: Conversation, said: str) -> Reply:
+    """SSML said mid-cramp, spoken slowly, then the prompt of wherever the person is."""
+    prompt, reprompt = _prompt(content, conversation)
+    return Reply(
+        speech=speech.slow(f"{said} {speech.pause(1)} {speech.sentences(prompt)}"),
+        reprompt=speech.sentences(reprompt),
+    )
+
+
+def _prompt(content: Content, conversation: Conversation) -> tuple[str, str]:
+    """What to say next, and its reprompt, for the question open during relief (or none)."""
+    question = conversation.question
+    if question == ASKED_SAFETY_CHECK:
+        return content.phrase("check_reprompt"), content.phrase("check_reprompt")
+    if question == ASKED_WHICH_SIDE:
+        ask = content.which_side[conversation.sequence].ask
+        return ask, content.phrase("side_reprompt")
+    if question == ASKED_READY:
+        return content.phrase("driving_reprompt"), content.phrase("driving_reprompt")
+    if question == ASKED_KEEP_GOING:
+        return content.phrase("keep_going_ask"), content.phrase("keep_going_reprompt")
+    if question == ASKED_IS_IT_GONE:
+        return content.phrase("last_step_reprompt"), content.phrase("last_step_reprompt")
+    return content.phrase("next_prompt"), content.phrase("step_reprompt")
+
+
+def _help_in_relief(content: Content, conversation: Conversation) -> Reply:
+    question = conversation.question
+    if question == ASKED_IS_IT_GONE:
+        said, reprompt = content.phrase("help_is_it_gone"), content.phrase("last_step_reprompt")
+    elif question == ASKED_SAFETY_CHECK:
+        said, reprompt = content.phrase("help_check"), content.phrase("check_reprompt")
+    elif question == ASKED_WHICH_SIDE:
+        said, reprompt = content.phrase("help_side"), content.phrase("side_reprompt")
+    elif question == ASKED_READY:
+        said, reprompt = content.phrase("help_ready"), content.phrase("driving_reprompt")
+    elif question == ASKED_KEEP_GOING:
+        said, reprompt = content.phrase("help_keep_going"), content.phrase("keep_going_reprompt")
+    else:
+        said, reprompt = content.phrase("help_relief"), content.phrase("help_relief_reprompt")
+    return Reply(speech=speech.sentences(said), reprompt=speech.sentences(reprompt))
+
+
 def _ask_is_it_gone(content: Content, conversation: Conversation) -> Reply:
     conversation.question = ASKED_IS_IT_GONE
     return Reply(
@@ -314,16 +540,20 @@ def disclaimer_once(content: Content, conversation: Conversation) -> str:
     return content.phrase("disclaimer")
 
 
-def _area(content: Content, conversation: Conversation) -> str:
-    return content.sequences[conversation.sequence or "general"].area
+def _has_steps(content: Content, conversation: Conversation) -> bool:
+    return conversation.in_relief and conversation.sequence in content.sequences
 
 
-def _steps_card_text(content: Content, conversation: Conversation) -> str:
-    steps = content.sequences[conversation.sequence or "general"].steps
-    lines = [f"{number}. {step.do}" for number, step in enumerate(steps, start=1)]
+def _steps_card(content: Content, conversation: Conversation) -> dict[str, str]:
+    """The card with every step of the sequence, the safety footer and the disclaimer."""
+    sequence = content.sequences[conversation.sequence]
+    lines = [f"{number}. {step.do}" for number, step in enumerate(sequence.steps, start=1)]
     lines.append(content.relief_text("card_footer"))
     lines.append(content.relief_text("card_disclaimer"))
-    return "\n".join(lines)
+    return {
+        "card_title": content.relief_text("card_title", area=sequence.area),
+        "card_text": "\n".join(lines),
+    }
 
 
 def _red_flags_reply(content: Content, said: str) -> Reply:

@@ -42,7 +42,8 @@ def slow(ssml: str, rate: str = RELIEF_RATE) -> str:
 
 
 def timed_hold(seconds: int, cue: str, release: str, count_words: dict[int, str]) -> str:
-    """Speak a stretch hold: the cue, a pause and a spoken count every ten seconds, the release.
+    """Speak a stretch hold: the cue, a pause and a spoken count every ten seconds, the release
+    (if any).
 
     ``count_words`` maps elapsed seconds to what is said then ("ten seconds", "twenty"...), so
     the listener can follow the time without a clock.
@@ -54,5 +55,6 @@ def timed_hold(seconds: int, cue: str, release: str, count_words: dict[int, str]
         elapsed += step
         parts.append(pause(step))
         parts.append(escape(count_words[elapsed]) + ".")
-    parts.append(escape(release))
+    if release:
+        parts.append(escape(release))
     return " ".join(parts)

@@ -22,7 +22,22 @@ STAGES = (START, RELIEF, FINISHED_RELIEF, *ADVICE_LISTS, ROUTINE)
 ASKED_CRAMP_NOW = "cramp_now"
 ASKED_IS_IT_GONE = "is_it_gone"
 ASKED_WANT_TIPS = "want_tips"
-QUESTIONS = ("", ASKED_CRAMP_NOW, ASKED_IS_IT_GONE, ASKED_WANT_TIPS)
+# During relief: the check for a clot, a tear or heat illness; front or back (the sequence is then
+# a name of the content's which_side); "say ready" once pulled over; carry on after the red flags.
+ASKED_SAFETY_CHECK = "safety_check"
+ASKED_WHICH_SIDE = "which_side"
+ASKED_READY = "ready"
+ASKED_KEEP_GOING = "keep_going"
+QUESTIONS = (
+    "",
+    ASKED_CRAMP_NOW,
+    ASKED_IS_IT_GONE,
+    ASKED_WANT_TIPS,
+    ASKED_SAFETY_CHECK,
+    ASKED_WHICH_SIDE,
+    ASKED_READY,
+    ASKED_KEEP_GOING,
+)
 
 # Kept between sessions besides the REMEMBERED fields: the day of the last visit, and the
 # record's revision, a random token that changes at every write, so that a session writes only
@@ -68,7 +83,11 @@ class Conversation:
         "stage": START,
         "sequence": "",
         "step": 0,
+        # Measures given after the steps ran out ("it still hurts"); whether the safety check was
+        # answered "no", and the red flags given, in this relief.
         "escalation": 0,
+        "checked": False,
+        "warned": False,
         "question": "",
         "disclaimer_heard": False,
         # Longer advice: the page a list was opened at, and how many pages along the person is.
@@ -199,6 +218,8 @@ class Conversation:
         self.sequence = ""
         self.step = 0
         self.escalation = 0
+        self.checked = False
+        self.warned = False
         self.question = ""
         self.advice_first = 0
         self.advice_step = 0

@@ -6,6 +6,7 @@ import pytest
 from helpers import Clock
 from hypothesis import settings
 
+from console.nlu import shared_understanding
 from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill
@@ -24,6 +25,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 @pytest.fixture(scope="session")
 def skill():
     return create_skill()
+
+
+@pytest.fixture(scope="session")
+def en_us_understanding():
+    return shared_understanding("en-US")
 
 
 @pytest.fixture

@@ -122,7 +122,8 @@ def test_every_value_and_synonym_of_every_slot_is_understood_and_fulfilled(skill
     """Entity resolution matched what was heard to one of the slot type's values."""
     checked = 0
     for intent, slot, values in slot_intents(locale):
-        assert intent in STANDALONE, f"{intent} has a slot but is not taken without the name"
+        if intent not in STANDALONE:
+            continue  # NO whatever its slots: test_every_intent_of_the_model_is_answered_as_decided
         for value in values:
             for spoken in [value["name"]["value"], *value["name"].get("synonyms", [])]:
                 resolution = matched(value["id"], value["name"]["value"])

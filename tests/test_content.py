@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from skill import content as skill_content
+from skill.replies import CHECK_FIRST_POSES
 
 SKILL_DIR = Path(__file__).resolve().parent.parent / "skill"
 # Accessor method -> where its keys live in the content file.
@@ -134,8 +135,14 @@ def test_tips_are_short_and_all_different(content):
         assert len(tip.split()) <= 20, tip
 
 
-def test_every_sequence_has_steps(content):
-    assert set(content.body_parts.values()) | {"general"} == set(content.sequences)
+def test_every_body_part_has_steps_or_asks_which_side_first(content):
+    named = set(content.body_parts.values())
+    assert named <= set(content.sequences) | set(content.which_side)
+    answers = {name for sides in content.which_side.values() for name in (sides.front, sides.back)}
+    assert answers <= set(content.sequences)
+    assert (named - set(content.which_side)) | answers | {"general"} == set(content.sequences)
+    for sides in content.which_side.values():
+        assert sides.ask.endswith("?") and "front" in sides.ask and "back" in sides.ask
     for sequence in content.sequences.values():
         assert len(sequence.steps) >= 3
 
@@ -157,9 +164,27 @@ CALLS_FOR_HELP = re.compile(
 )
 
 
+# The muscles that lift the foot: the one case where the foot is eased the other way, pointing.
+FOOT_LIFTERS = ("shin", "top_of_foot")
+
+
 def test_never_tells_anyone_to_point_the_toes_or_foot(raw):
     for path, text in all_strings(raw):
+        if any(path.startswith(f".relief.sequences.{name}.") for name in FOOT_LIFTERS):
+            continue
         assert not POINTING.search(text), f"{path}: {text!r}"
+
+
+def test_the_shin_and_the_top_of_the_foot_ease_the_foot_down_never_toward_the_shin(content):
+    for name in FOOT_LIFTERS:
+        steps = content.sequences[name].steps
+        assert "point your foot" in steps[0].do and "down" in steps[0].do, name
+        for step in steps:
+            said = f"{step.do} {step.cue} {step.release}"
+            assert not re.search(r"toward (?:your|the) shin|pull (?:your|the|those)", said), name
+    for body_part in ("SHIN", "TOP_OF_FOOT"):
+        assert content.body_parts[body_part] in FOOT_LIFTERS
+    assert content.which_side["ankle"].front in FOOT_LIFTERS
 
 
 def test_relief_never_suggests_medicines_or_supplements(raw):
@@ -170,6 +195,8 @@ def test_relief_never_suggests_medicines_or_supplements(raw):
 
 def test_advice_never_suggests_medicines_or_supplements(raw):
     for path, text in all_strings(raw["advice"], "advice"):
+        if path.startswith("advice.causes"):
+            text = text.replace("water tablets", "")  # named as a possible cause, never suggested
         assert not MEDICINES.search(text), f"{path}: {text!r}"
 
 
@@ -194,6 +221,9 @@ def test_advice_says_can_help_never_will_stop(raw):
 
 def test_causes_are_possibilities_that_end_with_a_doctor(raw):
     causes = raw["advice"]["causes"]
+    listed = " ".join(text for _, text in all_strings(causes["pages"]))
+    for cause in ("kidney or liver disease", "alcohol", "water tablets", "statins"):
+        assert cause in listed.lower(), cause
     assert re.search(r"\bcan\b", causes["pages"][0]["intro"])
     assert "possibilities" in causes["closing"] and "doctor" in causes["closing"]
     for path, text in all_strings(causes, "advice.causes"):
@@ -238,8 +268,176 @@ def test_the_skill_says_it_cannot_call(raw):
 
 def test_stretches_pull_toward_the_shin(content):
     first_steps = {name: seq.steps[0].do for name, seq in content.sequences.items()}
-    for name in ("general", "foot", "arch", "toes", "calf"):
+    for name in ("general", "foot", "arch", "toes", "calf", "both_legs", "back_of_leg"):
         assert "toward your shin" in first_steps[name], name
+    for body_part in ("ACHILLES", "HEEL", "SOLE"):
+        assert "toward your shin" in first_steps[content.body_parts[body_part]], body_part
+
+
+def test_the_thigh_asks_front_or_back_and_each_side_lengthens_its_own_muscle(content):
+    """Heel to bottom stretches the front and shortens the back; leaning forward with the leg
+    straight is the other way round. "Thigh" alone asks first."""
+    assert content.body_parts["THIGH"] in content.which_side
+    sides = content.which_side[content.body_parts["THIGH"]]
+    front = content.sequences[sides.front].steps[0]
+    back = content.sequences[sides.back].steps[0]
+    assert "heel" in front.do and "bottom" in front.do and "lean forward" not in front.do
+    assert "lean forward" in back.do and "straight" in back.do and "heel" not in back.do
+    assert content.body_parts["HAMSTRING"] == sides.back
+    assert content.body_parts["FRONT_OF_THIGH"] == sides.front
+    assert content.body_parts["BACK_OF_LEG"] not in (sides.front, content.which_side)
+    back_of_leg = content.sequences[content.body_parts["BACK_OF_LEG"]].steps[0]
+    assert "straight" in back_of_leg.do and "heel" not in back_of_leg.do
+
+
+def test_both_legs_are_eased_one_at_a_time_sitting(content):
+    steps = content.sequences[content.body_parts["BOTH_LEGS"]].steps
+    assert "sit down" in steps[0].do and "one foot" in steps[0].do
+    assert "other leg" in steps[1].do
+
+
+# --- the relief steps: falls, warmth, holding, timing, the safety check ------------------------
+
+POSES = {
+    "toes_to_shin", "towel_pull", "wall_calf", "stand_press", "toes_up_spread",
+    "foot_point_down", "heel_to_bottom", "heel_to_bottom_lying", "hamstring_seated",
+    "rub_foot", "rub_calf", "rub_thigh", "walk", "warmth", "cold_pack",
+}  # fmt: skip
+STRETCH_POSES = {
+    "toes_to_shin", "towel_pull", "wall_calf", "toes_up_spread", "foot_point_down",
+    "heel_to_bottom", "heel_to_bottom_lying", "hamstring_seated",
+}  # fmt: skip
+STANDING_POSES = {"wall_calf", "stand_press", "heel_to_bottom", "walk"}
+
+
+def sequence_steps(content):
+    return [(name, step) for name, seq in content.sequences.items() for step in seq.steps]
+
+
+def relief_steps(content):
+    return sequence_steps(content) + [("persists", step) for step in content.persists]
+
+
+def test_every_step_has_a_pose_from_the_fixed_vocabulary(content):
+    for name, step in sequence_steps(content):
+        assert step.pose in POSES, (name, step.do)
+    for step in content.persists:
+        assert step.pose in POSES | {""}, step.do
+
+
+def test_every_sequence_starts_with_stop_inside_the_first_step(content):
+    for name, sequence in content.sequences.items():
+        first = sequence.steps[0]
+        assert first.do.startswith("Stop,"), name
+        assert first.pose in STRETCH_POSES, name
+
+
+def test_every_step_that_stands_or_walks_holds_on_or_sits_first(content):
+    moving = re.compile(r"\b(stand|standing|walk|walking|get up)\b", re.I)
+    for name, step in relief_steps(content):
+        if step.pose in STANDING_POSES or moving.search(step.do):
+            assert re.search(r"\bhold(?:ing)? on to\b", step.do), (name, step.do)
+        if step.pose in STANDING_POSES - {"walk"}:
+            offered = f"{step.do} {step.cue}"
+            assert re.search(r"\b(sit|sitting|lie|lying)\b", offered, re.I), (name, offered)
+
+
+def test_every_warmth_step_is_warm_not_hot_and_tested_by_hand(content):
+    warmth = [(name, step) for name, step in relief_steps(content) if "warm" in step.do.lower()]
+    assert {name for name, _ in warmth} >= set(content.sequences)
+    for name, step in warmth:
+        assert step.pose == "warmth", (name, step.do)
+        assert "not hot" in step.do and "hand" in step.do, (name, step.do)
+    condition = content.signs["condition"].mid_cramp
+    assert "not hot" in condition and "hand" in condition
+
+
+def test_every_stretch_is_held_until_the_muscle_lets_go(content):
+    for name, step in relief_steps(content):
+        if step.pose in STRETCH_POSES or "stretch" in step.do.lower():
+            assert "still tight" in step.release and "keep holding" in step.release, name
+            assert "lets go" in step.release, name
+
+
+def test_nothing_in_the_steps_is_untimed(content):
+    """Alexa listens about 8 s, reprompts, and listens 8 s more: every step is counted out."""
+    for name, step in relief_steps(content):
+        assert step.hold >= 20 and step.hold in content.count_words, (name, step.do)
+        if step.pose in ("walk", "warmth"):
+            assert step.hold >= 60, (name, step.do)
+
+
+def test_rubbing_weight_walking_and_warmth_wait_for_the_safety_check(content):
+    """Those steps carry a pose the safety check is asked before; no sequence starts with one."""
+    doing = re.compile(r"\b(rub\w*|walk\w*|warm\w*|weight)\b", re.I)
+    for name, step in relief_steps(content):
+        if doing.search(step.do) and step.pose:
+            assert step.pose in CHECK_FIRST_POSES, (name, step.do)
+    for name, sequence in content.sequences.items():
+        assert sequence.steps[0].pose not in CHECK_FIRST_POSES, name
+    check = content.phrase("check_question")
+    for sign in ("swollen", "red", "hot", "bruised", "pop", "faint", "confused"):
+        assert sign in check, sign
+    said = content.phrase("check_yes")
+    assert "don't rub or warm" in said and "stop the stretches" in said
+    assert said.index("nine one one") < said.index("today")
+
+
+def test_the_first_steps_and_the_gone_reply_fit_in_one_breath(content):
+    for name in ("calf", "thigh_front", "hamstring", "general"):
+        first = content.sequences[name].steps[0]
+        assert len(first.do.split()) <= 18, first.do
+        assert len(first.cue.split()) <= 12, first.cue
+    gone = f"{content.phrase('gone')} {content.phrase('offer_tips')}"
+    assert len(gone.split()) <= 30
+    assert "emergency" not in gone
+
+
+def test_escalation_ends_by_asking(content):
+    assert content.phrase("keep_going_ask").endswith("?")
+    assert len(content.persists) >= 3
+
+
+# --- red flags, prevention and causes, as the medical notes now have them -----------------------
+
+
+def test_the_red_flags_are_most_urgent_first_with_the_new_signs(content):
+    heard = [(page.title, item) for page in content.red_flags.pages for item in page.items]
+    titles = [title for title, _ in heard]
+    emergency, same_day, soon = (t for t in dict.fromkeys(titles))
+    assert titles == sorted(titles, key=[emergency, same_day, soon].index)
+
+    def level_of(words: str) -> str:
+        return next(title for title, item in heard if words in item)
+
+    assert level_of("breathlessness or chest pain") == emergency
+    assert level_of("suddenly cold, pale or blue") == emergency
+    assert level_of("suddenly numb or weak") == emergency
+    assert level_of("cut or wound") == emergency
+    assert level_of("in the heat with confusion") == emergency
+    assert level_of("A pop") == same_day
+    assert level_of("after hard exercise") == same_day
+    assert level_of("come on gradually") == soon
+    assert level_of("keep coming back with no obvious cause") == soon
+    levels = {key: sign.level for key, sign in content.signs.items()}
+    assert levels["wound"] == levels["heat"] == levels["clot_moved"] == "emergency"
+    assert levels["blood_supply"] == "emergency"
+    assert levels["tear"] == levels["dark_urine"] == levels["clot"] == "same_day"
+    assert "keep coming back" in content.signs["unexplained"].why
+    assert "suddenly" in content.signs["nerves"].why
+
+
+def test_drinking_more_is_never_said_without_the_limit_on_fluids(raw):
+    """Each page of prevention, and each tip, that says to drink says "unless a doctor has told
+    you to limit fluids" too (heart failure, kidney disease)."""
+    advice = raw["advice"]
+    heard = [" ".join(page["items"]) for page in advice["prevention"]["pages"]] + advice["tips"]
+    drinking = [text for text in heard if re.search(r"\b(drink|sipping)\b", text, re.I)]
+    assert len(drinking) >= 3
+    for text in drinking:
+        assert "unless a doctor has told you to limit fluids" in text or (
+            "unless you've been told to limit fluids" in text
+        ), text
 
 
 def source_articles() -> list[Path]:

@@ -15,6 +15,8 @@ from skill import content as skill_content
 # Keys whose values are ids or numbers the code and the screens rely on: the same in every language.
 SAME_VALUE_KEYS = {"hold", "seconds", "pose", "level", "topic"}
 SAME_MAPPING_KEYS = {"body_parts", "symptoms"}
+# Under which_side, "front" and "back" name the sequence each answer leads to.
+SIDE_KEYS = {"front", "back"}
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 # Common English words that are not German words too ("will", "so", "in", "hand", "leg" and
 # "not" are both).
@@ -76,7 +78,8 @@ def spoken_strings(value, path=""):
     for where, text in all_strings(value, path):
         key = re.sub(r"\[\d+\]$", "", where).rpartition(".")[2]
         parent = where.rpartition(".")[0].rpartition(".")[2]
-        if key not in SAME_VALUE_KEYS and parent not in SAME_MAPPING_KEYS:
+        is_side = ".which_side." in where and key in SIDE_KEYS
+        if key not in SAME_VALUE_KEYS and parent not in SAME_MAPPING_KEYS and not is_side:
             yield where, text
 
 
@@ -118,7 +121,11 @@ def assert_same_shape(english, german, path=""):
         assert isinstance(german, list) and len(german) == len(english), f"{path}: length"
         for index, (one, other) in enumerate(zip(english, german, strict=True)):
             assert_same_shape(one, other, f"{path}[{index}]")
-    elif isinstance(english, str) and key not in SAME_VALUE_KEYS:
+    elif (
+        isinstance(english, str)
+        and key not in SAME_VALUE_KEYS
+        and not (".which_side." in path and key in SIDE_KEYS)
+    ):
         assert isinstance(german, str) and german.strip(), f"{path} is empty"
         assert fields(german) == fields(english), f"{path}: other {{fields}} than in English"
     else:
@@ -142,7 +149,8 @@ def test_no_placeholders_and_no_english_left(raw):
 def test_the_counts_are_spoken_in_german(content):
     assert content.count_words == {
         10: "zehn Sekunden", 20: "zwanzig", 30: "dreißig", 40: "vierzig", 50: "fünfzig",
-        60: "sechzig",
+        60: "eine Minute", 70: "siebzig", 80: "achtzig", 90: "anderthalb Minuten",
+        100: "hundert", 110: "hundertzehn", 120: "zwei Minuten",
     }  # fmt: skip
 
 
@@ -212,6 +220,17 @@ def test_every_warmth_step_says_warm_not_hot_and_to_test_it_with_a_hand(content)
     assert len(warm) >= len(content.sequences)
     for text in warm:
         assert NOT_HOT.search(text) and TEST_IT_WITH_A_HAND.search(text), text
+
+
+def test_every_step_that_stands_or_walks_sits_or_holds_on_first(content):
+    """Many people with night cramps are older: a fall is a bigger danger than the cramp."""
+    stands = re.compile(r"\b(?:steh\w*|stell dich hin|geh langsam|geh \w+ durch)", re.I)
+    steady = re.compile(r"\bhalt dich\b[^.]*\bfest\b|\bsetz dich\b|\bBettkante\b", re.I)
+    steps = [s for seq in content.sequences.values() for s in seq.steps] + list(content.persists)
+    standing = [step.do for step in steps if stands.search(step.do)]
+    assert len(standing) >= len(content.sequences)
+    for text in standing:
+        assert steady.search(text), text
 
 
 def test_warmth_during_a_cramp_cold_only_afterwards(raw):

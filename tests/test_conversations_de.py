@@ -18,7 +18,7 @@ from console.nlu import MODELS_DIR
 from skill.app import create_skill, handle_event
 
 LOCALE = "de-DE"
-CALF_FIRST_STEP = "Streck das Bein aus, und zieh die Zehen zu dir, Richtung Schienbein."
+CALF_FIRST_STEP = "Stopp. Streck das Bein aus, und zieh die Zehen zu dir, Richtung Schienbein."
 EMERGENCY = "ruf sofort die eins eins zwei an"
 
 
@@ -33,7 +33,7 @@ def test_a_calf_cramp_starts_with_what_to_do_in_german(german):
     assert said(turn).startswith(f"Alles klar. {CALF_FIRST_STEP}")
     assert "zehn Sekunden" in said(turn) and "dreißig" in said(turn)
     assert not turn.session_ended
-    assert turn.card["title"] == "Schritte bei einem Krampf in der Wade"
+    assert turn.card["title"] == "Schritte bei einem Krampf: Wade"
     assert "Im Notfall ruf die eins eins zwei an." in turn.card["content"]
     check_response(turn.response)
 
@@ -41,12 +41,16 @@ def test_a_calf_cramp_starts_with_what_to_do_in_german(german):
 @pytest.mark.parametrize(
     ("utterance", "sequence", "first_words"),
     [
-        ("mein fuß krampft", "foot", "Zieh die Zehen und den Fußrücken zu dir"),
-        ("meine zehen krampfen", "toes", "Zieh die Zehen nach oben"),
-        ("krampf im fußgewölbe", "arch", "Zieh die Zehen zu dir, Richtung Schienbein, damit"),
-        ("mir krampft die wade", "calf", "Streck das Bein aus"),
-        ("mein oberschenkel krampft", "thigh", "Halt dich an etwas Festem fest"),
-        ("ich habe einen krampf hinten im oberschenkel", "hamstring", "Setz dich"),
+        ("mein fuß krampft", "foot", "Stopp. Setz dich, und zieh die Zehen und den Fußrücken"),
+        ("meine zehen krampfen", "toes", "Stopp. Setz dich, und zieh die Zehen nach oben"),
+        ("krampf im fußgewölbe", "arch", "Stopp. Setz dich, und zieh die Zehen zu dir"),
+        ("mir krampft die wade", "calf", "Stopp. Streck das Bein aus"),
+        ("meine fußsohle krampft", "foot", "Stopp. Setz dich, und zieh die Zehen"),
+        ("meine achillessehne krampft", "calf", "Stopp. Streck das Bein aus"),
+        ("ich habe einen krampf hinten im oberschenkel", "hamstring", "Stopp. Setz dich"),
+        ("mir krampft der quadrizeps", "thigh_front", "Stopp. Leg dich auf die Seite"),
+        ("ich habe einen krampf in der kniekehle", "back_of_leg", "Stopp. Setz dich, das Bein"),
+        ("beide beine krampfen", "both_legs", "Stopp. Setz dich, beide Beine gerade"),
         ("mein bein krampft", "general", "Stopp. Streck das Bein aus"),
         ("ich hab nen krampf", "general", "Stopp. Streck das Bein aus"),
     ],
@@ -60,17 +64,69 @@ def test_each_body_part_gets_its_own_steps(german, utterance, sequence, first_wo
 def test_relief_through_to_the_end_in_german(german):
     german.say("meine wade krampft")
     step = german.say("weiter")
-    assert said(step).startswith("Wenn du stehen kannst: Stell dich vor eine Wand")
-    worse = german.say("es tut noch weh")
-    assert said(worse).startswith("Versuchen wir etwas anderes. Leg etwas Warmes auf den Muskel")
-    assert "Warm, nicht heiß" in said(worse)
+    assert said(step).startswith("Wenn du stehen kannst: Halt dich an einer Wand fest")
+    check = german.say("es tut noch weh")
+    assert said(check).startswith("Kurz vorweg: Ist dein Bein geschwollen, rot, heiß")
+    assert said(check).endswith("?")
+    clear = german.say("nein")
+    assert said(clear).startswith("Gut, dann machen wir weiter.")
     gone = german.say("er ist weg")
-    assert said(gone).startswith("Gut, schön, dass er sich gelöst hat.")
-    assert "Im Notfall ruf die eins eins zwei an." in said(gone)
-    assert said(gone).endswith("Möchtest du ein paar Tipps, damit er nicht wiederkommt?")
+    assert said(gone) == (
+        "Gut, er hat losgelassen. Tut es später noch weh, kann ein Kühlpack in einem Tuch helfen."
+        " Möchtest du ein paar Tipps, damit er nicht wiederkommt?"
+    )
+    assert "Im Notfall ruf die eins eins zwei an." in gone.card["content"]
     done = german.say("nein danke")
     assert said(done) == "Alles klar. Pass gut auf dich auf."
     assert done.session_ended
+
+
+def test_a_swollen_leg_at_the_check_stops_rubbing_and_names_one_one_two(german):
+    german.say("meine wade krampft")
+    german.say("es tut noch weh")
+    answer = german.say("ja")
+    assert said(answer).startswith(
+        "Dann hör mit dem Dehnen auf, und reib oder wärm das Bein nicht."
+    )
+    assert EMERGENCY in said(answer) and "heute noch ansehen" in said(answer)
+
+
+@pytest.mark.parametrize(
+    ("side", "first_words"),
+    [
+        ("vorne", "Stopp. Leg dich auf die Seite, das verkrampfte Bein oben, und zieh die Ferse"),
+        ("hinten", "Stopp. Setz dich, das Bein gerade nach vorn, das Knie gestreckt"),
+    ],
+)
+def test_the_thigh_alone_asks_front_or_back_before_any_stretch(german, side, first_words):
+    asked = german.say("mein oberschenkel krampft")
+    question = "Ist der Krampf vorne im Oberschenkel, oder hinten?"
+    assert said(asked) == f"Alles klar. Stopp. Setz oder leg dich hin. {question}"
+    assert first_words in said(german.say(side))
+
+
+@pytest.mark.parametrize("utterance", ["mein schienbein krampft", "krampf im fußrücken"])
+def test_shin_and_top_of_foot_ease_the_foot_down_never_toward_the_shin(german, utterance):
+    first = said(german.say(utterance))
+    assert "sanft nach unten" in first
+    assert "Richtung Schienbein" not in first and "zum Schienbein" not in first
+
+
+def test_a_driver_hears_to_pull_over_first(german):
+    turn = german.say("ich fahre gerade auto und habe einen wadenkrampf")
+    assert said(turn).startswith("Fahr rechts ran, sobald es sicher geht, und halte an. Ich warte.")
+    ready = german.say("ich habe angehalten")
+    assert CALF_FIRST_STEP in said(ready)
+
+
+def test_the_person_leads_mid_cramp_and_the_step_stays(german):
+    german.say("meine wade krampft")
+    assert said(german.say("aua")).startswith("Lass ein wenig nach, bis es zieht")
+    assert said(german.say("noch nicht")).startswith("Das ist in Ordnung. Mach sanft weiter.")
+    serious = german.say("ist das gefährlich")
+    assert said(serious).startswith("Die meisten Krämpfe vergehen in ein paar Minuten.")
+    assert not serious.session_ended
+    assert said(german.say("fertig")).startswith("Wenn du stehen kannst: Halt dich an einer Wand")
 
 
 def test_opening_the_skill_then_yes_starts_the_steps(german):
@@ -80,7 +136,7 @@ def test_opening_the_skill_then_yes_starts_the_steps(german):
     session.attributes, session.new = response["sessionAttributes"], False
     yes = german.understanding.understand("ja")
     answer = handle_event(german.skill, envelopes.intent_request(session, yes))
-    assert said(answer).startswith("Alles klar. Stopp. Streck das Bein aus")
+    assert said(answer).startswith(f"Alles klar. {CALF_FIRST_STEP}")
 
 
 def test_a_question_about_prevention_in_german(german):
@@ -114,10 +170,13 @@ def test_asking_for_an_ambulance_names_one_one_two_and_never_offers_to_call(germ
         ("ich kriege keine luft", "Ruf sofort die eins eins zwei an."),
         (
             "meine wade ist geschwollen",
-            "Lass dich noch heute untersuchen, in der Hausarztpraxis oder beim Bereitschaftsdienst"
-            " unter eins eins sechs eins eins sieben.",
+            "Lass das heute noch ansehen, in der Praxis oder beim Bereitschaftsdienst,"
+            " eins eins sechs eins eins sieben.",
         ),
         ("mein fuß ist taub", "Lass das bald ärztlich abklären."),
+        ("mein bein ist plötzlich taub", "Ruf sofort die eins eins zwei an."),
+        ("es hat geknallt", "Lass das heute noch ansehen"),
+        ("ich habe eine schnittwunde", "Ruf sofort die eins eins zwei an."),
     ],
 )
 def test_a_named_symptom_hears_how_urgent_it_is_first(german, utterance, first_words):

@@ -102,7 +102,10 @@ MINIMUM_SAMPLES = {
     "StretchRoutineIntent": 25, "TipIntent": 25, "CallForHelpIntent": 10,
     "CrampEasingIntent": 10,
 }  # fmt: skip
-BODY_PART_IDS = {"FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG"}
+BODY_PART_IDS = {
+    "FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG", "SHIN", "ANKLE", "ACHILLES",
+    "TOP_OF_FOOT", "SOLE", "HEEL", "BOTH_LEGS", "BACK_OF_LEG", "FRONT_OF_THIGH",
+}  # fmt: skip
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 
 
@@ -251,7 +254,7 @@ def test_every_declared_intent_has_its_own_handler(language_model, skill):
         assert not isinstance(chosen, handlers.FallbackHandler), intent["name"]
 
 
-@pytest.mark.parametrize("slot_type", ["PREVENTION_TOPIC", "SYMPTOM"])
+@pytest.mark.parametrize("slot_type", ["PREVENTION_TOPIC", "SYMPTOM", "SIDE"])
 def test_advice_slot_values_have_ids_and_unique_synonyms(language_model, slot_type):
     values = next(t for t in language_model["types"] if t["name"] == slot_type)["values"]
     ids = [value["id"] for value in values]

@@ -106,7 +106,8 @@ def test_corrupt_session_attributes_go_on_with_the_general_steps(skill, content,
     with caplog.at_level(logging.ERROR):
         response = handle_event(skill, request)
     check_response(response)
-    assert said(response).startswith(content.sequences["general"].steps[1].do)
+    # The general steps go on; the next one rubs, so the safety check comes first.
+    assert said(response) == content.phrase("check_question")
     assert response["sessionAttributes"]["sequence"] == "general"
     assert caplog.text == ""
 

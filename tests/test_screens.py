@@ -25,6 +25,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from console import envelopes, transcript
 from console.nlu import Match, SlotMatch
 from console.repl import Device
+from skill import content as skill_content
 from skill import display
 from skill.app import create_skill
 
@@ -141,13 +142,17 @@ def every_screen_conversation(device) -> list:
     longer advice, every named symptom and "call an ambulance": the turns, with or without a
     screen."""
     turns = []
-    for body_part in ("FOOT", "ARCH", "TOES", "CALF", "THIGH", "HAMSTRING", "LEG"):
+    text = skill_content.for_locale("en-US")
+    for body_part in text.body_parts:
         device.session = None
         turns.append(device.send_intent("my cramp", cramp_in(body_part)))
-        for _ in range(6):
-            turns.append(device.say("next"))
-        for _ in range(4):
-            turns.append(device.say("it still hurts"))
+        for said in ["next"] * 8 + ["it still hurts"] * (len(text.persists) + 1):
+            spoken = transcript.to_text(turns[-1].speech)
+            if text.phrase("check_question") in spoken:
+                said = "no"
+            elif any(sides.ask in spoken for sides in text.which_side.values()):
+                said = "the back"
+            turns.append(device.say(said))
     for opening in (
         "guide me through my stretches",
         "how can I prevent cramps",
@@ -202,11 +207,24 @@ def test_a_device_that_supports_apl_only_in_its_viewport_gets_no_directive(skill
 # --- what each screen shows --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("body_part", "sequence"),
-    [("FOOT", "foot"), ("ARCH", "arch"), ("TOES", "toes"), ("CALF", "calf"), ("THIGH", "thigh"),
-     ("HAMSTRING", "hamstring"), ("LEG", "general")],
+def past_the_check(show, turn, content):
+    """Answer no to the safety check before rubbing, walking or warmth, whenever it is asked."""
+    while screen_of(turn).get("heading") == content.phrase("check_question"):
+        turn = show.say("no")
+    return turn
+
+
+def screen_of(turn) -> dict:
+    return shown(turn)["datasources"]["screen"]
+
+
+STEP_SEQUENCES = sorted(
+    {(body_part, name) for body_part, name in skill_content.for_locale("en-US").body_parts.items()
+     if name in skill_content.for_locale("en-US").sequences}
 )  # fmt: skip
+
+
+@pytest.mark.parametrize(("body_part", "sequence"), STEP_SEQUENCES)
 def test_every_relief_step_shows_its_instruction_drawing_and_hold(
     show, content, body_part, sequence
 ):
@@ -214,7 +232,7 @@ def test_every_relief_step_shows_its_instruction_drawing_and_hold(
     turn = show.send_intent("cramp", cramp_in(body_part))
     for index, step in enumerate(steps):
         if index:
-            turn = show.say("next")
+            turn = past_the_check(show, show.say("next"), content)
         directive = shown(turn)
         data = directive["datasources"]["screen"]
         assert data["text"] == step.do
@@ -230,16 +248,25 @@ def test_every_relief_step_shows_its_instruction_drawing_and_hold(
         assert transcript.to_text(turn.speech).count(step.do) == 1  # the voice is complete
 
 
-def test_it_still_hurts_shows_each_measure_then_the_red_flags(show, content):
+@pytest.mark.parametrize("body_part", ["THIGH", "ANKLE"])
+def test_front_or_back_is_asked_on_the_screen_too(show, content, body_part):
+    data = screen_of(show.send_intent("cramp", cramp_in(body_part)))
+    assert data["heading"] == content.which_side[body_part.lower()].ask
+    assert data["buttons"] == []
+
+
+def test_it_still_hurts_shows_the_check_each_step_and_measure_then_the_red_flags(show, content):
+    steps = content.sequences["calf"].steps
     show.send_intent("cramp", cramp_in("CALF"))
-    for step in content.persists:
-        data = shown(show.say("it still hurts"))["datasources"]["screen"]
-        assert data["text"] == step.do
-        assert data["pose"] == step.pose
-    data = shown(show.say("it still hurts"))["datasources"]["screen"]
+    data = screen_of(show.say("it still hurts"))
+    assert data["heading"] == content.phrase("check_question")
+    shown_after = [screen_of(show.say("no"))["text"]]
+    for _ in range(len(steps) - 2 + len(content.persists)):
+        shown_after.append(screen_of(show.say("it still hurts"))["text"])
+    assert shown_after == [step.do for step in steps[1:]] + [m.do for m in content.persists]
+    data = screen_of(show.say("it still hurts"))
     assert data["heading"] == content.red_flags.pages[0].title
     assert data["items"] == list(content.red_flags.pages[0].items)
-    assert data["buttons"] == []
 
 
 def test_every_stretch_of_the_routine_shows_its_name_drawing_and_holds(show, content):

@@ -48,15 +48,32 @@ def answer(attributes: dict, utterance: str, caplog) -> dict:
 
 @pytest.mark.parametrize("escalation", [-1, -4, -(10**9), True, 2.0, "1", None, 10**30])
 def test_a_crafted_escalation_starts_at_the_first_measure(content, caplog, escalation):
-    attributes = {"stage": RELIEF, "sequence": "calf", "escalation": escalation}
+    """Past the last step, with the safety check answered: the measures, from the first."""
+    last = len(content.sequences["calf"].steps) - 1
+    attributes = {
+        "stage": RELIEF,
+        "sequence": "calf",
+        "step": last,
+        "checked": True,
+        "escalation": escalation,
+    }
     response = answer(attributes, "it still hurts", caplog)
     assert content.persists[0].do in said(response)
     assert response["sessionAttributes"]["escalation"] == 1
 
 
 def test_an_escalation_past_the_last_measure_gives_the_red_flags(content, caplog):
-    attributes = {"stage": RELIEF, "sequence": "calf", "escalation": len(content.persists)}
-    assert said(answer(attributes, "it still hurts", caplog)) == content.phrase("red_flags")
+    last = len(content.sequences["calf"].steps) - 1
+    attributes = {
+        "stage": RELIEF,
+        "sequence": "calf",
+        "step": last,
+        "checked": True,
+        "escalation": len(content.persists),
+    }
+    response = answer(attributes, "it still hurts", caplog)
+    assert said(response) == f"{content.phrase('red_flags')} {content.phrase('keep_going_ask')}"
+    assert response["response"]["shouldEndSession"] is False
 
 
 def test_a_record_nested_as_deep_as_the_door_lets_in_is_answered_like_any_other(content, caplog):

@@ -16,7 +16,8 @@ launch, cramp, help, next and "it's gone" requests back to back for ``--seconds`
 latency), then an open loop at each fixed offered rate of ``--rates`` for ``--rate-seconds`` each
 (requests sent on a fixed schedule whatever the answers, latency measured from when each was due,
 so a slow server cannot hide its queue). The closed loop also reports the server's CPU time per
-request (all its processes), which other load on the machine disturbs far less than latency.
+request (all its processes), which other load on the machine disturbs far less than latency,
+and the cores the server kept busy (with the machine to itself, up to one a worker).
 Then Cramp Coach's figures over the hello world's. It fails on any error from Cramp Coach (the
 hello world's are reported), or if a server's memory grew by more than MAX_GROWTH_MB a worker.
 """
@@ -137,7 +138,9 @@ def hello_world_app(settings, ca: bytes, chain: bytes, args):
 
 
 def signed_pool(certificate) -> list[bytes]:
-    """Complete HTTP requests, signed and current, ready to send on a keep-alive connection."""
+    """Complete HTTP requests, signed and current, ready to send on a keep-alive connection.
+
+    Made again for each phase: a request is current for 150 s, and a whole run is longer."""
     understanding = Understanding("en-US")
     pool = []
     for number in range(POOL_SIZE):
@@ -326,7 +329,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(kind: str, port: int, files: tuple[Path, Path], pool: list[bytes], args) -> dict:
+def measure(kind: str, port: int, files: tuple[Path, Path], certificate, args) -> dict:
     ca_path, chain_path = files
     command = [sys.executable, __file__, "--serve", kind, "--port", str(port)]
     command += ["--ca", str(ca_path), "--chain", str(chain_path)]
@@ -336,16 +339,18 @@ def measure(kind: str, port: int, files: tuple[Path, Path], pool: list[bytes], a
     server = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=os.environ)
     try:
         _wait_until_healthy(server, port)
-        closed_loop(port, pool, args.clients, WARM_UP_SECONDS)
+        closed_loop(port, signed_pool(certificate), args.clients, WARM_UP_SECONDS)
         rss_start = rss_mb(server.pid)
         cpu_start = cpu_seconds(server.pid)
-        closed = closed_loop(port, pool, args.clients, args.seconds)
+        closed = closed_loop(port, signed_pool(certificate), args.clients, args.seconds)
         cpu = cpu_seconds(server.pid) - cpu_start
         report = {"closed_loop": closed.summary()}
         report["closed_loop"]["server_cpu_ms"] = round(cpu / len(closed.latencies) * 1000, 2)
+        # Cores the server kept busy: with one worker at most 1; less when others share them.
+        report["closed_loop"]["server_cores"] = round(cpu / closed.seconds, 2)
         report["first_errors"] = closed.errors[:3]
         for rate in args.rates:
-            opened = open_loop(port, pool, rate, args.rate_seconds)
+            opened = open_loop(port, signed_pool(certificate), rate, args.rate_seconds)
             report[f"open_loop_{rate:g}_rps"] = opened.summary()
             report["first_errors"] += opened.errors[: 3 - len(report["first_errors"])]
         report["rss_mb"] = [round(rss_start, 1), round(rss_mb(server.pid), 1)]
@@ -386,15 +391,12 @@ def ratios(coach: dict, hello: dict) -> dict:
 def run(args) -> int:
     authority = CertificateAuthority()
     certificate = authority.issue()
-    pool = signed_pool(certificate)
     with tempfile.TemporaryDirectory() as scratch:
         files = (Path(scratch, "ca.der"), Path(scratch, "chain.pem"))
         files[0].write_bytes(authority.der)
         files[1].write_bytes(certificate.chain)
-        reports = {
-            "cramp-coach": measure("cramp-coach", args.port or free_port(), files, pool, args),
-            "hello-world": measure("hello-world", free_port(), files, pool, args),
-        }
+        ports = {"cramp-coach": args.port or free_port(), "hello-world": free_port()}
+        reports = {kind: measure(kind, at, files, certificate, args) for kind, at in ports.items()}
     setup = {
         "workers": args.workers,
         "threads": args.threads,

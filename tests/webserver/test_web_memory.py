@@ -15,7 +15,7 @@ def test_a_session_through_the_endpoint_is_remembered_in_its_store(tmp_path, und
     store = SqliteAdapter(tmp_path / "memory.sqlite3")
     client = create_app(Settings(verify_signature=False), store=store).test_client()
     session = envelopes.Session()
-    for utterance in ("my calf is cramping", "it's gone", "no"):
+    for utterance in ("my calf is cramping", "it's gone", "yes", "no"):
         event = envelopes.intent_request(session, understanding.understand(utterance))
         reply = client.post("/", data=body_of(event), content_type="application/json").get_json()
         session.attributes = reply.get("sessionAttributes") or {}
