@@ -7,7 +7,7 @@ CONSOLE := $(VENV)/.installed-console
 SERVER := $(VENV)/.installed-serve
 DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint clean serve load mutate
+.PHONY: run test lint clean serve load mutate models
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ $(DEV): requirements-dev.txt $(SERVER)
 ## Try the skill in a text console (what you type is what you would say to Alexa).
 run: $(CONSOLE)
 	$(BIN)/python -m console $(ARGS)
+
+## Write the regional English models (en-GB, en-CA, en-AU, en-IN) from en-US.json and
+## interaction_model/regional/<locale>.yaml.
+models: $(CONSOLE)
+	$(BIN)/python -m deploy.regional_models
 
 ## Lint and run the whole test suite.
 test: $(DEV)

@@ -9,6 +9,7 @@ from console.nlu import Match
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
 
 def utc_now() -> datetime:
@@ -31,14 +32,21 @@ class Session:
     new: bool = True
     locale: str = "en-US"
     clock: Callable[[], datetime] = utc_now
+    # Where the skill reaches Alexa's APIs, the token it calls them with (none: the console has
+    # no Alexa service behind it), and the permissions the person has granted it.
+    api_endpoint: str = API_ENDPOINT
+    api_access_token: str | None = None
+    permissions: tuple[str, ...] = ()
 
 
 def launch_request(session: Session) -> dict:
     return _envelope(session, {"type": "LaunchRequest"})
 
 
-def intent_request(session: Session, match: Match) -> dict:
-    """An IntentRequest: every declared slot is present; filled ones carry value and resolution."""
+def intent_request(session: Session, match: Match, dialog_state: str = "COMPLETED") -> dict:
+    """An IntentRequest: every declared slot is present; filled ones carry value and resolution,
+    or for a built-in type (AMAZON.TIME) the value Alexa resolved it to. An answer to a question
+    the skill asked with Dialog.ElicitSlot comes with the dialog IN_PROGRESS."""
     slots = {name: {"name": name, "confirmationStatus": "NONE"} for name in match.declared_slots}
     for name, slot in match.slots.items():
         slots[name] = {
@@ -48,12 +56,32 @@ def intent_request(session: Session, match: Match) -> dict:
             "source": "USER",
             "resolutions": {"resolutionsPerAuthority": [_resolution(session, slot)]},
         }
+        if slot.slot_type.startswith("AMAZON."):
+            slots[name] = {**slots[name], "value": slot.value_id}
+            del slots[name]["resolutions"]
     intent = {"name": match.intent, "confirmationStatus": "NONE"}
     if slots:
         intent["slots"] = slots
     return _envelope(
-        session, {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent}
+        session, {"type": "IntentRequest", "dialogState": dialog_state, "intent": intent}
     )
+
+
+def permission_response(session: Session, token: str, status: str) -> dict:
+    """Alexa's answer after asking the person for the reminders permission (AskFor, version 2):
+    status ACCEPTED, DENIED or NOT_ANSWERED, and the token the skill sent with its request."""
+    payload = {
+        "permissionScopes": [{"permissionScope": REMINDERS_SCOPE, "consentLevel": "ACCOUNT"}],
+        "status": status,
+    }
+    request = {
+        "type": "Connections.Response",
+        "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "token": token,
+        "payload": payload,
+    }
+    return _envelope(session, request)
 
 
 def session_ended_request(session: Session, reason: str = "USER_INITIATED") -> dict:
@@ -102,6 +130,20 @@ def _resolution(session: Session, slot) -> dict:
 def _envelope(session: Session, request: dict) -> dict:
     """Session and context each get their own ``application`` and ``user`` objects, as in the
     JSON Alexa sends, so that a test can change one without the other."""
+    user = {"userId": session.user_id}
+    if session.permissions:
+        user["permissions"] = {
+            "consentToken": session.api_access_token or "",
+            "scopes": {scope: {"status": "GRANTED"} for scope in session.permissions},
+        }
+    system = {
+        "application": {"applicationId": session.skill_id},
+        "user": user,
+        "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
+        "apiEndpoint": session.api_endpoint,
+    }
+    if session.api_access_token:
+        system["apiAccessToken"] = session.api_access_token
     request = {
         **request,
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
@@ -117,13 +159,6 @@ def _envelope(session: Session, request: dict) -> dict:
             "attributes": dict(session.attributes),
             "user": {"userId": session.user_id},
         },
-        "context": {
-            "System": {
-                "application": {"applicationId": session.skill_id},
-                "user": {"userId": session.user_id},
-                "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
-                "apiEndpoint": API_ENDPOINT,
-            }
-        },
+        "context": {"System": system},
         "request": request,
     }

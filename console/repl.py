@@ -28,6 +28,10 @@ from skill import persistence
 from skill.app import create_skill, handle_event
 
 EXIT_WORDS = {"/quit", "/exit"}
+# How a person answers Alexa's own question "Do you give Cramp Coach permission to update your
+# reminders? You can say I approve or no."
+APPROVALS = {"i approve", "approve", "yes", "yes i approve"}
+REFUSALS = {"no", "i don't approve", "no thanks"}
 # One person at this keyboard: the same user id every run, so the skill can remember them.
 CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 
@@ -58,6 +62,16 @@ class Turn:
     def session_ended(self) -> bool:
         return self.output.get("shouldEndSession") is not False
 
+    def directive(self, kind: str) -> dict | None:
+        """The response's directive of type ``kind`` (such as Dialog.ElicitSlot), if any."""
+        return next((d for d in self.output.get("directives", []) if d.get("type") == kind), None)
+
+    @property
+    def asks_permission(self) -> bool:
+        """Alexa is to ask the person for a permission (Connections.SendRequest AskFor)."""
+        ask = self.directive("Connections.SendRequest")
+        return ask is not None and ask.get("name") == "AskFor"
+
 
 class Device:
     """Plays the part of an Echo and the Alexa service around one skill."""
@@ -70,9 +84,18 @@ class Device:
         user_id: str | None = None,
         clock: Callable[[], datetime] = envelopes.utc_now,
         exact_only: bool = False,
+        api_endpoint: str = envelopes.API_ENDPOINT,
+        api_access_token: str | None = None,
     ):
         self.skill = skill or create_skill()
         self.clock = clock
+        # Alexa's APIs as the skill sees them; the console has none (no token: the skill says so).
+        self.api_endpoint = api_endpoint
+        self.api_access_token = api_access_token
+        self.permissions: set[str] = set()
+        # What the last answer left Alexa waiting for: a slot's value, or a permission.
+        self._eliciting: tuple[str, str] | None = None
+        self._permission_token: str | None = None
         self.understanding = shared_understanding(locale, exact_only)
         self.locale = locale
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
@@ -87,6 +110,15 @@ class Device:
     def say(self, utterance: str) -> Turn:
         """One thing the person says; a launch or one-shot phrase starts a new session."""
         text = normalize(utterance)
+        if self._permission_token is not None:
+            status = "ACCEPTED" if text in APPROVALS else "DENIED" if text in REFUSALS else ""
+            return self.answer_permission(status or "NOT_ANSWERED", utterance)
+        eliciting, self._eliciting = self._eliciting, None
+        if eliciting and self.session and not self._one_shot.fullmatch(text):
+            match = self.understanding.understand_answer(text, *eliciting)
+            if match.intent == eliciting[0]:
+                request = envelopes.intent_request(self.session, match, "IN_PROGRESS")
+                return self._send(utterance, request)
         if self._launch.fullmatch(text):
             self._open_session()
             return self._send(utterance, envelopes.launch_request(self.session))
@@ -97,6 +129,15 @@ class Device:
         elif self.session is None:
             self._open_session()
         return self.send_intent(utterance, self.understanding.understand(text))
+
+    def answer_permission(self, status: str, said: str = "") -> Turn:
+        """The person's answer to Alexa asking for the permission the skill asked for: ACCEPTED,
+        DENIED or NOT_ANSWERED, handed to the skill as Alexa does (Connections.Response)."""
+        token, self._permission_token = self._permission_token, None
+        if status == "ACCEPTED":
+            self.permissions.add(envelopes.REMINDERS_SCOPE)
+            self.session.permissions = tuple(sorted(self.permissions))
+        return self._send(said, envelopes.permission_response(self.session, token or "", status))
 
     def send_intent(self, said: str, match: Match) -> Turn:
         if self.session is None:
@@ -113,7 +154,12 @@ class Device:
 
     def _open_session(self) -> None:
         self.session = envelopes.Session(
-            skill_id=self.skill_id, locale=self.locale, clock=self.clock
+            skill_id=self.skill_id,
+            locale=self.locale,
+            clock=self.clock,
+            api_endpoint=self.api_endpoint,
+            api_access_token=self.api_access_token,
+            permissions=tuple(sorted(self.permissions)),
         )
         if self._user_id is None:
             self._user_id = self.session.user_id
@@ -124,7 +170,14 @@ class Device:
         turn = Turn(said, request, response)
         if request["request"]["type"] == "SessionEndedRequest":
             return turn
-        if turn.session_ended:
+        elicit = turn.directive("Dialog.ElicitSlot")
+        if elicit:
+            self._eliciting = (elicit["updatedIntent"]["name"], elicit["slotToElicit"])
+        if turn.asks_permission:  # Alexa asks, then answers the skill in the same session
+            self._permission_token = turn.directive("Connections.SendRequest").get("token")
+            self.session.attributes = response.get("sessionAttributes") or {}
+            self.session.new = False
+        elif turn.session_ended:
             self.session = None
         else:
             self.session.attributes = response.get("sessionAttributes") or {}
@@ -137,12 +190,17 @@ def describe(turn: Turn) -> str:
     lines = []
     if turn.speech:
         lines.append(f"Alexa: {transcript.to_transcript(turn.speech)}")
+    if turn.asks_permission:
+        lines.append(
+            "  [Alexa asks, in its own words, whether you give Cramp Coach permission to update"
+            " your reminders: say I approve, or no]"
+        )
     if turn.reprompt:
         lines.append(f"  (if you say nothing) {transcript.to_transcript(turn.reprompt)}")
     if turn.card:
         lines.append(f"  [card] {turn.card.get('title', '')}")
         lines.extend(f"         {line}" for line in turn.card.get("content", "").splitlines())
-    if turn.session_ended:
+    if turn.session_ended and not turn.asks_permission:
         lines.append("  (session closed)")
     return "\n".join(lines)
 

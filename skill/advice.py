@@ -6,7 +6,7 @@ every word comes from the content file. Lists are read a page at a time (three p
 each page ending in "want to hear more?", and the last one in the list's closing words.
 """
 
-from skill import speech
+from skill import reminder_replies, speech
 from skill.content import AdviceList, Content, Page, Stretch
 from skill.display import MOVE_BUTTONS, PAGE, STEP, Hold, Screen
 from skill.replies import Reply, aside, disclaimer_once, list_card_text, red_flags_card_text
@@ -244,6 +244,9 @@ def _page(content: Content, conversation: Conversation, lead: str = "") -> Reply
     card = {"card_title": advice_list.title, "card_text": list_card_text(advice_list)}
     screen = Screen(PAGE, heading=page.title, items=page.items)
     if conversation.advice_step == len(order) - 1:
+        if conversation.stage == PREVENTION and reminder_replies.may_offer(conversation):
+            offer = reminder_replies.offer(content, conversation, said, after_tips=True)
+            return offer._replace(screen=screen, **card)
         closing = speech.sentences(advice_list.closing)
         return Reply(speech=f"{said} {closing}", screen=screen, **card)
     reply = Reply(
@@ -311,11 +314,13 @@ def _routine_reprompt(content: Content, conversation: Conversation) -> str:
 
 def _finish_routine(content: Content, conversation: Conversation) -> Reply:
     conversation.finish_routine()
-    return Reply(
-        speech=speech.sentences(content.routine.finish),
-        card_title=content.routine.title,
-        card_text=_routine_card_text(content),
-    )
+    card = {"card_title": content.routine.title, "card_text": _routine_card_text(content)}
+    finished = speech.sentences(content.routine.finish)
+    if reminder_replies.may_offer(conversation):
+        return reminder_replies.offer(content, conversation, finished, after_tips=False)._replace(
+            **card
+        )
+    return Reply(speech=finished, **card)
 
 
 def _routine_card_text(content: Content) -> str:

@@ -202,6 +202,21 @@ class Content:
         except KeyError:
             raise ContentError(f"no screen text {key!r} in the content file") from None
 
+    def reminder_text(self, key: str, **fields: str) -> str:
+        """A line stored under ``reminders.<key>``, with any ``{field}`` filled in."""
+        try:
+            text = self._data["reminders"][key]
+        except KeyError:
+            raise ContentError(f"no reminder text {key!r} in the content file") from None
+        return text.format(**fields) if fields else text
+
+    def reminder_words(self, key: str) -> Any:
+        """A group of words stored under ``reminders.<key>``: the reminder's own text, the clock."""
+        try:
+            return self._data["reminders"][key]
+        except KeyError:
+            raise ContentError(f"no reminder words {key!r} in the content file") from None
+
     def sign_for(self, symptom_id: str | None) -> Sign | None:
         """The red flag a SYMPTOM slot id stands for; None when unfilled or unknown."""
         sign = self.symptoms.get(symptom_id or "")

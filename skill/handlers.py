@@ -18,14 +18,15 @@ from ask_sdk_model.canfulfill import (
     CanUnderstandSlotValues,
 )
 from ask_sdk_model.slu.entityresolution import StatusCode
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
-from skill import advice, display, persistence, replies
+from skill import advice, display, persistence, reminder_replies, reminders, replies
 from skill import content as skill_content
 from skill.replies import Reply
 from skill.state import (
     ASKED_CRAMP_NOW,
     ASKED_IS_IT_GONE,
+    ASKED_REMINDER_TIME,
     ASKED_WANT_TIPS,
     ASKED_WHICH_SIDE,
     Conversation,
@@ -326,6 +327,10 @@ class HelpHandler(IntentHandler):
     intents = ("AMAZON.HelpIntent",)
 
     def reply(self, content, conversation, handler_input):
+        if conversation.question in reminder_replies.QUESTIONS:
+            return reminder_reply(
+                handler_input, conversation, reminder_replies.help_for(content, conversation)
+            )
         return by_stage(conversation, advice.help_for, replies.help_for)(content, conversation)
 
 
@@ -410,6 +415,178 @@ class DeleteDataHandler(IntentHandler):
         if persistence.forget(handler_input):
             return replies.forgotten(content)
         return replies.not_forgotten(content)
+
+
+class SetReminderHandler(IntentHandler):
+    """ "Remind me to stretch every evening at nine": ask the time if it is missing, then restate
+    the reminder and ask before setting it. Never while a cramp is being eased."""
+
+    intents = ("SetReminderIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_relief:
+            return advice.ease_cramp_first(content, conversation)
+        slot = get_slot(handler_input, REMINDER_TIME_SLOT)
+        said = slot.value if slot else None
+        at = reminders.ClockTime.parse(said)
+        if at is None:
+            elicit_reminder_time(handler_input)
+            return reminder_replies.ask_time(content, conversation, exact=bool(said))
+        return reminder_replies.confirm(content, conversation, at)
+
+
+class ReminderAnswerHandler(ConversationHandler):
+    """Yes or no to "would you like a daily reminder?" or to "shall I set it for nine p.m.?"."""
+
+    def can_handle(self, handler_input):
+        return any(
+            is_intent_name(name)(handler_input) for name in ("AMAZON.YesIntent", "AMAZON.NoIntent")
+        ) and (conversation_of(handler_input).question in reminder_replies.QUESTIONS)
+
+    def handle(self, handler_input):
+        content = content_of(handler_input)
+        conversation = conversation_of(handler_input)
+        said_yes = is_intent_name("AMAZON.YesIntent")(handler_input)
+        at = reminder_replies.asked_time(conversation)
+        if at is not None:
+            if said_yes:
+                return set_reminder(handler_input, content, conversation, at, may_ask=True)
+            elicit_reminder_time(handler_input)
+            return respond(
+                handler_input, conversation, reminder_replies.other_time(content, conversation)
+            )
+        if said_yes:
+            elicit_reminder_time(handler_input)
+            return respond(
+                handler_input, conversation, reminder_replies.ask_time(content, conversation)
+            )
+        conversation.question = ""
+        return respond(handler_input, conversation, replies.goodbye(content))
+
+
+class ReminderPermissionHandler(AbstractRequestHandler):
+    """Alexa's answer to asking the person for the reminders permission (Connections.Response):
+    granted, the reminder they agreed to (its time carried in the token) is set; refused or not
+    answered, a short answer and the permissions card."""
+
+    def can_handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        return (
+            is_request_type("Connections.Response")(handler_input)
+            and request.name == "AskFor"
+            and (request.token or "").startswith(PERMISSION_TOKEN)
+        )
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        content = content_of(handler_input)
+        conversation = conversation_of(handler_input)
+        at = reminders.ClockTime.parse(request.token.removeprefix(PERMISSION_TOKEN))
+        if at is None or permission_answer(request) != "ACCEPTED":
+            result = reminders.Result(reminders.NEEDS_PERMISSION)
+            return answer_reminder(handler_input, content, conversation, result, at)
+        return set_reminder(handler_input, content, conversation, at, may_ask=False)
+
+
+class CancelReminderHandler(IntentHandler):
+    """ "Stop reminding me to stretch": delete the daily reminder. Never during a cramp."""
+
+    intents = ("CancelReminderIntent",)
+
+    def reply(self, content, conversation, handler_input):
+        if conversation.in_relief:
+            return advice.ease_cramp_first(content, conversation)
+        result = reminders.cancel(handler_input.request_envelope)
+        return reminder_replies.after_cancelling(content, conversation, result)
+
+
+# The slot SetReminderIntent asks for, and how a request for the reminders permission is marked:
+# the token Alexa hands back with the answer carries the time the person agreed to ("21:00").
+REMINDER_TIME_SLOT = "time"
+PERMISSION_TOKEN = "stretch-reminder@"
+
+
+def elicit_reminder_time(handler_input: HandlerInput) -> None:
+    """Have Alexa take the person's next words as SetReminderIntent's time (Dialog.ElicitSlot)."""
+    # Imported here: these two packages are 3 ms of a cold start, and a cramp never needs them.
+    from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+    from ask_sdk_model.dialog import ElicitSlotDirective
+
+    intent = Intent(
+        name=SetReminderHandler.intents[0],
+        confirmation_status=IntentConfirmationStatus.NONE,
+        slots={
+            REMINDER_TIME_SLOT: Slot(
+                name=REMINDER_TIME_SLOT, confirmation_status=SlotConfirmationStatus.NONE
+            )
+        },
+    )
+    handler_input.response_builder.add_directive(
+        ElicitSlotDirective(updated_intent=intent, slot_to_elicit=REMINDER_TIME_SLOT)
+    )
+
+
+def reminder_reply(handler_input: HandlerInput, conversation: Conversation, reply: Reply) -> Reply:
+    """A reply to a reminder question; while it asks for the time, Alexa listens for one."""
+    if conversation.question == ASKED_REMINDER_TIME:
+        elicit_reminder_time(handler_input)
+    return reply
+
+
+def set_reminder(handler_input, content, conversation, at, may_ask: bool) -> Response:
+    """Set the daily reminder the person agreed to; without the permission, Alexa asks them for
+    it first (``may_ask``: not again right after they were asked)."""
+    envelope = handler_input.request_envelope
+    if may_ask and not reminders.has_permission(envelope):
+        return ask_permission(handler_input, conversation, at)
+    result = reminders.set_daily(envelope, at, reminder_replies.alert_text(content, at))
+    if may_ask and result.outcome == reminders.NEEDS_PERMISSION:  # 401: the permission lapsed
+        return ask_permission(handler_input, conversation, at)
+    return answer_reminder(handler_input, content, conversation, result, at)
+
+
+def ask_permission(handler_input, conversation, at) -> Response:
+    """Alexa asks the person, in its own words, to let Cramp Coach set reminders."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective  # as ElicitSlotDirective
+
+    conversation.question = ""
+    conversation.save_to(handler_input.attributes_manager.session_attributes)
+    ask_for = SendRequestDirective(
+        name="AskFor",
+        payload={
+            "@type": "AskForPermissionsConsentRequest",
+            "@version": "2",
+            "permissionScopes": [{"permissionScope": reminders.SCOPE, "consentLevel": "ACCOUNT"}],
+        },
+        token=f"{PERMISSION_TOKEN}{at}",
+    )
+    return handler_input.response_builder.add_directive(ask_for).response
+
+
+def answer_reminder(handler_input, content, conversation, result, at) -> Response:
+    """What came of setting the reminder; without the permission, the card that grants it."""
+    reply = reminder_replies.after_setting(content, conversation, result, at)
+    if result.outcome == reminders.NEEDS_PERMISSION:
+        handler_input.response_builder.set_card(
+            AskForPermissionsConsentCard(permissions=[reminders.SCOPE])
+        )
+    if handler_input.request_envelope.session is None:  # nothing to keep: the answer ends it
+        return (
+            handler_input.response_builder.speak(reply.speech).set_should_end_session(True).response
+        )
+    return respond(handler_input, conversation, reply)
+
+
+def permission_answer(request) -> str:
+    """ACCEPTED, DENIED or NOT_ANSWERED, where version 2 of AskFor may put it: beside the
+    scopes, or in the reminders scope's entry."""
+    payload = request.payload or {}
+    if isinstance(payload.get("status"), str):
+        return payload["status"]
+    for scope in payload.get("permissionScopes") or []:
+        if isinstance(scope, dict) and scope.get("permissionScope") == reminders.SCOPE:
+            return str(scope.get("status", ""))
+    return ""
 
 
 class CanFulfillHandler(AbstractRequestHandler):
@@ -550,6 +727,10 @@ class FallbackHandler(ConversationHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def reply(self, content, conversation, handler_input):
+        if conversation.question in reminder_replies.QUESTIONS:
+            return reminder_reply(
+                handler_input, conversation, reminder_replies.fallback(content, conversation)
+            )
         return by_stage(conversation, advice.fallback, replies.fallback)(content, conversation)
 
 
@@ -638,6 +819,7 @@ REQUEST_HANDLERS = (
     PreviousHandler(),
     RepeatHandler(),
     StartOverHandler(),
+    ReminderAnswerHandler(),
     YesHandler(),
     NoHandler(),
     HelpHandler(),
@@ -650,6 +832,9 @@ REQUEST_HANDLERS = (
     PauseHandler(),
     ResumeHandler(),
     DeleteDataHandler(),
+    SetReminderHandler(),
+    CancelReminderHandler(),
+    ReminderPermissionHandler(),
     SkillDisabledHandler(),
     SessionEndedHandler(),
     ScreenTouchHandler(),  # before UnspokenRequestHandler, which would take any UserEvent

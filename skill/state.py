@@ -28,6 +28,10 @@ ASKED_SAFETY_CHECK = "safety_check"
 ASKED_WHICH_SIDE = "which_side"
 ASKED_READY = "ready"
 ASKED_KEEP_GOING = "keep_going"
+# Daily stretch reminders: "would you like one?", "what time?", "shall I set it for nine p.m.?"
+ASKED_WANT_REMINDER = "want_reminder"
+ASKED_REMINDER_TIME = "reminder_time"
+ASKED_REMINDER_OK = "reminder_ok"
 QUESTIONS = (
     "",
     ASKED_CRAMP_NOW,
@@ -37,6 +41,9 @@ QUESTIONS = (
     ASKED_WHICH_SIDE,
     ASKED_READY,
     ASKED_KEEP_GOING,
+    ASKED_WANT_REMINDER,
+    ASKED_REMINDER_TIME,
+    ASKED_REMINDER_OK,
 )
 
 # Kept between sessions besides the REMEMBERED fields: the day of the last visit, and the
@@ -74,6 +81,7 @@ class Conversation:
         "disclaimer_heard",
         "tips_heard",
         "routine_resume_at",
+        "reminder_offered",
     )
     # Where a record from an earlier version keeps a remembered field under another name.
     RENAMED: ClassVar[dict[str, str]] = {"routine_resume_at": "routine_step"}
@@ -101,6 +109,10 @@ class Conversation:
         "routine_resume_at": 0,
         # Indexes of the tips already given, so the next one is new.
         "tips_heard": [],
+        # Whether a daily stretch reminder has been offered (it is, once), and the time of day
+        # ("21:00") of the one the person is being asked to confirm.
+        "reminder_offered": False,
+        "reminder_time": "",
         "last_speech": "",
         "last_reprompt": "",
         # Memory between sessions (skill/persistence.py): the record as the store holds it, as

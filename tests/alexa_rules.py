@@ -17,6 +17,8 @@ MAX_SPEECH_SECONDS = 240
 MAX_REPROMPT_SECONDS = 90
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_CARD_CHARACTERS = 8000
+# The one permission the skill asks for (interaction_model/skill.json).
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 SSML_TAGS = {
     "speak", "break", "prosody", "p", "s", "emphasis", "say-as", "sub",
     "phoneme", "audio", "lang", "voice", "w",
@@ -59,7 +61,9 @@ def check_response(envelope: dict, request_type: str = "IntentRequest") -> None:
         assert response.get("shouldEndSession") is True, "the session must end explicitly"
         assert "reprompt" not in response, "a reprompt on a closing response"
     card = response.get("card")
-    if card:
+    if card and card["type"] == "AskForPermissionsConsent":  # the app's permissions page
+        assert card["permissions"] == [REMINDERS_SCOPE] and set(card) == {"type", "permissions"}
+    elif card:
         assert card["type"] == "Simple"
         assert card["title"] and card["content"]
         assert len(card["title"]) + len(card["content"]) <= MAX_CARD_CHARACTERS

@@ -184,18 +184,21 @@ def test_prevention_from_the_overview_to_the_end(say, content):
         assert words(turn).endswith(content.advice_text("want_more"))
         assert not turn.session_ended
     last = turns[-1]
-    assert words(last).endswith(content.prevention.closing)
-    assert last.session_ended
+    assert words(last).endswith(content.reminder_text("offer_after_tips"))  # once: see below
+    assert not last.session_ended
     for page in pages:
         for item in page.items:
             assert item in last.card["content"]
+    no_reminder = say("no")
+    assert words(no_reminder) == content.phrase("goodbye")
+    assert no_reminder.session_ended
 
 
 def test_a_named_topic_then_more_goes_round_every_other_topic_once(say, content):
     pages = content.prevention.pages
     night = content.prevention.page_for_topic("NIGHT")
     heard = [say("how do I prevent night cramps")]
-    while not heard[-1].session_ended:
+    while words(heard[-1]).endswith(content.advice_text("want_more")):
         heard.append(say("yes"))
     intros = [without_disclaimer(turn, content) for turn in heard]
     expected = [pages[night], *[page for page in pages[1:] if page is not pages[night]]]
@@ -393,8 +396,8 @@ def test_routine_forwards_with_timed_holds_then_finishes_with_a_card(say, conten
     assert "next stretch" not in transcript.to_text(say("help").reprompt)
     assert "next stretch" not in transcript.to_text(say("play some music").reprompt)
     done = say("next")
-    assert words(done) == content.routine.finish
-    assert done.session_ended
+    assert words(done) == f"{content.routine.finish} {content.reminder_text('offer_after_routine')}"
+    assert not done.session_ended  # a daily reminder is offered, once
     for stretch in stretches:
         assert stretch.do in done.card["content"]
     assert attributes(done)["routine_step"] == 0

@@ -31,6 +31,14 @@ def test_scripted_conversation_prints_every_turn(content):
     assert out.rstrip().endswith("(session closed)")
 
 
+def test_a_reminder_is_talked_through_but_the_console_has_no_reminders_api(content):
+    said = ["remind me to stretch at nine p.m.", "yes", "I approve"]
+    out = run_console("--no-store", *said)
+    assert content.reminder_text("confirm", time="nine p.m.") in out
+    assert "permission to update your reminders: say I approve, or no]" in out
+    assert out.rstrip().endswith(f"{content.reminder_text('set_failed')}\n  (session closed)")
+
+
 def test_interactive_silence_reprompts_then_ends_the_session(content):
     out = run_console(stdin="open cramp coach\n\n\n/quit\n")
     assert content.phrase("launch") in out

@@ -18,7 +18,11 @@ CONTENT_LOOKUPS = {
     "relief_text": ("relief",),
     "advice_text": ("advice", "phrases"),
     "screen_text": ("screens",),
+    "reminder_text": ("reminders",),
+    "reminder_words": ("reminders",),
 }
+# The fields skill/reminder_replies.py fills in: a reminder's times, and a time's words.
+REMINDER_FIELDS = {"": {"time", "old_time"}, "clock": {"hour", "minutes", "period", "tens", "ones"}}
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 
 
@@ -65,7 +69,9 @@ def test_every_key_the_code_asks_for_exists(raw):
         assert key in section_of(raw, section), f"{where} asks for missing {section}.{key}"
 
 
-@pytest.mark.parametrize("section", [("phrases",), ("advice", "phrases"), ("screens",)])
+@pytest.mark.parametrize(
+    "section", [("phrases",), ("advice", "phrases"), ("screens",), ("reminders",)]
+)
 def test_every_phrase_is_used_by_the_code(raw, section):
     used = {key for found, key, _ in content_lookups() if found == section}
     assert set(section_of(raw, section)) - used == set()
@@ -78,8 +84,10 @@ def test_no_placeholders_or_empty_text(raw):
 
 
 def test_format_fields_are_the_ones_the_code_fills(raw):
-    allowed = {"area"}
     for path, text in all_strings(raw):
+        allowed = {"area"}
+        if path.startswith(".reminders."):
+            allowed = REMINDER_FIELDS["clock" if path.startswith(".reminders.clock.") else ""]
         fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
         assert fields <= allowed, f"{path} has unknown fields {fields - allowed}"
 
@@ -478,3 +486,13 @@ def test_spoken_text_stays_out_of_python():
                 if id(node) in docstrings:
                     continue
                 assert not sentence.match(node.value), f"{path.name}: {node.value!r}"
+
+
+def test_a_reminder_says_nothing_about_health(content):
+    """It may be heard or seen by anyone near the device: "Time for your evening stretches"."""
+    health = re.compile(r"cramp|pain|hurt|spasm|muscle|doctor|health|medic|leg|foot|feet", re.I)
+    texts = content.reminder_words("alert")
+    assert set(texts) == {"morning", "afternoon", "evening", "bedtime"}
+    for text in texts.values():
+        assert "stretch" in text and not health.search(text), text
+        assert len(text) <= 40, "reminders show on small screens: keep them short"

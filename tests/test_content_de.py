@@ -11,10 +11,14 @@ import string
 import pytest
 
 from skill import content as skill_content
+from skill.reminder_replies import alert_text, spoken_time
+from skill.reminders import ClockTime
 
 # Keys whose values are ids or numbers the code and the screens rely on: the same in every language.
 SAME_VALUE_KEYS = {"hold", "seconds", "pose", "level", "topic"}
 SAME_MAPPING_KEYS = {"body_parts", "symptoms"}
+# The words a time of day is said with.
+CLOCK = ".reminders.clock"
 # Under which_side, "front" and "back" name the sequence each answer leads to.
 SIDE_KEYS = {"front", "back"}
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
@@ -110,6 +114,14 @@ def content():
 
 def assert_same_shape(english, german, path=""):
     key = path.rpartition(".")[2]
+    if path.startswith(CLOCK):
+        # How a time is said is grammar: German counts to twenty-four and needs no "p.m.".
+        assert type(german) is type(english), path
+        if isinstance(english, dict):
+            assert list(german) == list(english), f"{path}: keys differ"
+        if isinstance(english, str):
+            assert fields(german) <= fields(english), f"{path}: fields English lacks"
+        return
     if isinstance(english, dict):
         assert isinstance(german, dict), path
         assert list(german) == list(english), f"{path}: keys differ"
@@ -261,7 +273,9 @@ def test_vitamins_and_minerals_come_from_food_or_a_doctor_checking_levels(raw):
     for text in mentions:
         assert not taking.search(text), text
     food = raw["advice"]["prevention"]["pages"]
-    assert any("lass deine Werte ärztlich prüfen" in i for p in food for i in p["items"])
+    assert any(
+        "lass deine Werte in deiner Hausarztpraxis prüfen" in i for p in food for i in p["items"]
+    )
 
 
 def test_advice_says_can_help_never_will_stop(raw):
@@ -316,3 +330,27 @@ def test_the_disclaimer_is_on_every_relief_card_and_said_once(raw):
 def test_the_wake_word_is_never_spoken(raw):
     for path, text in all_strings(raw):
         assert not re.search(r"\balexa\b", text, re.IGNORECASE), f"{path}: {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "said"),
+    [
+        (21, 0, "einundzwanzig Uhr"),
+        (19, 30, "neunzehn Uhr dreißig"),
+        (7, 5, "sieben Uhr fünf"),
+        (1, 0, "ein Uhr"),
+        (9, 1, "neun Uhr eins"),
+        (21, 21, "einundzwanzig Uhr einundzwanzig"),
+        (12, 0, "zwölf Uhr mittags"),
+        (0, 0, "Mitternacht"),
+    ],
+)
+def test_a_reminder_time_is_said_on_the_twenty_four_hour_clock(content, hour, minute, said):
+    assert spoken_time(content, ClockTime(hour, minute)) == said
+
+
+def test_what_a_reminder_says_holds_nothing_about_health(content):
+    for hour in (7, 15, 19, 23):
+        text = alert_text(content, ClockTime(hour, 0))
+        assert text.startswith("Zeit für deine Dehnübungen"), text
+        assert not re.search(r"Krampf|Schmerz|Diabetes|Schilddrüse", text), text

@@ -173,7 +173,7 @@ def test_asking_for_an_ambulance_names_one_one_two_and_never_offers_to_call(germ
             "Lass das heute noch ansehen, in der Praxis oder beim Bereitschaftsdienst,"
             " eins eins sechs eins eins sieben.",
         ),
-        ("mein fuß ist taub", "Lass das bald ärztlich abklären."),
+        ("mein fuß ist taub", "Lass das bald in deiner Hausarztpraxis abklären."),
         ("mein bein ist plötzlich taub", "Ruf sofort die eins eins zwei an."),
         ("es hat geknallt", "Lass das heute noch ansehen"),
         ("ich habe eine schnittwunde", "Ruf sofort die eins eins zwei an."),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from reminders_api import Served
 
 from console import envelopes, transcript
 from console.nlu import Match, Understanding
@@ -40,7 +41,7 @@ for event in json.load(sys.stdin):
         answers.append(lambda_function.lambda_handler(event, None))
     except Exception as error:
         answers.append({"error": type(error).__name__, "message": str(error)})
-loaded = {"boto3", "botocore", "yaml", "sqlite3", "flask"} & set(sys.modules)
+loaded = {"boto3", "botocore", "yaml", "sqlite3", "flask", "requests"} & set(sys.modules)
 print(json.dumps({"answers": answers, "loaded": sorted(loaded), "path": sys.path}))
 """
 
@@ -191,6 +192,29 @@ def test_with_its_table_set_a_cramp_is_answered_before_boto3_is_even_imported(
     for answer in run["answers"]:
         assert spoken(answer).startswith("Okay.")
     assert run["loaded"] == []
+
+
+def test_the_artifact_sets_a_daily_reminder_with_what_it_carries(artifact, lambda_python, tmp_path):
+    """The Reminders API needs requests, zoneinfo and ask-sdk-model's clients on Lambda (a cramp
+    imports none of them: see "loaded" above). Here the person has just allowed reminders."""
+    served = Served(tmp_path)
+    try:
+        served.api.person("token-artifact")
+        session = envelopes.Session(
+            api_endpoint=served.api.url,
+            api_access_token="token-artifact",
+            permissions=(envelopes.REMINDERS_SCOPE,),
+        )
+        allowed = envelopes.permission_response(session, "stretch-reminder@21:00", "ACCEPTED")
+        run = run_in_artifact(
+            artifact, lambda_python, [allowed], REQUESTS_CA_BUNDLE=str(served.authority)
+        )
+    finally:
+        served.stop()
+    assert spoken(run["answers"][0]).startswith(TEXT.reminder_text("set", time="nine p.m."))
+    (reminder,) = served.api.reminders["token-artifact"].values()
+    assert reminder["trigger"]["timeZoneId"] == served.api.time_zone
+    assert "requests" in run["loaded"]
 
 
 def test_the_artifact_refuses_requests_for_another_skill(artifact, lambda_python):

@@ -22,6 +22,9 @@ MAX_TURNS = 30
 # Fields that change the wording of an answer, or only whether the store is asked, not which
 # answers are possible. The routine's resume point does decide what comes next: see state_key.
 WORDING_ONLY = {"disclaimer_heard", "tips_heard", "last_speech", "last_reprompt", "kept", "memory"}
+# Whether a daily reminder was offered only decides whether the offer is made, and the offer is
+# reached from the states before it.
+WORDING_ONLY |= {"reminder_offered"}
 
 
 def every_request(language_model) -> list[Match]:

@@ -100,7 +100,7 @@ MINIMUM_SAMPLES = {
     "CrampNowIntent": 40, "CrampGoneIntent": 20, "CrampPersistsIntent": 20,
     "PreventionIntent": 25, "CausesIntent": 25, "SeeDoctorIntent": 25,
     "StretchRoutineIntent": 25, "TipIntent": 25, "CallForHelpIntent": 10,
-    "CrampEasingIntent": 10,
+    "CrampEasingIntent": 10, "SetReminderIntent": 25, "CancelReminderIntent": 10,
 }  # fmt: skip
 BODY_PART_IDS = {
     "FOOT", "TOES", "ARCH", "CALF", "THIGH", "HAMSTRING", "LEG", "SHIN", "ANKLE", "ACHILLES",
@@ -156,7 +156,10 @@ def test_every_locale_has_the_same_intents_slots_and_value_ids_as_en_us(language
     english = english["interactionModel"]["languageModel"]
 
     def shape(model):
-        intents = [(i["name"], i.get("slots", []), "samples" in i) for i in model["intents"]]
+        intents = [
+            (i["name"], [(s["name"], s["type"]) for s in i.get("slots", [])], "samples" in i)
+            for i in model["intents"]
+        ]
         types = {t["name"]: sorted(v["id"] for v in t["values"]) for t in model["types"]}
         return intents, types
 
@@ -252,6 +255,43 @@ def test_every_declared_intent_has_its_own_handler(language_model, skill):
         handler_input = HandlerInput(envelope, AttributesManager(envelope))
         chosen = next(h for h in handlers.REQUEST_HANDLERS if h.can_handle(handler_input))
         assert not isinstance(chosen, handlers.FallbackHandler), intent["name"]
+
+
+def test_a_slot_alexa_asks_for_has_samples_of_answers_and_a_dialog_model(locale, language):
+    """Dialog.ElicitSlot (SetReminderIntent's time) needs the intent in the dialog model, and
+    the answers people give ("at nine p.m.") as the slot's samples, under the same rules."""
+    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    model = model["interactionModel"]
+    language_model = model["languageModel"]
+    in_dialog = {i["name"]: {s["name"] for s in i["slots"]} for i in model["dialog"]["intents"]}
+    assert model["dialog"]["delegationStrategy"] == "SKILL_RESPONSE"  # the skill speaks
+    elicited = {
+        (intent["name"], slot["name"]): slot["samples"]
+        for intent in language_model["intents"]
+        for slot in intent.get("slots", [])
+        if slot.get("samples")
+    }
+    assert set(elicited) == {("SetReminderIntent", "time")}
+    for (intent, slot), samples in elicited.items():
+        assert slot in in_dialog[intent]
+        assert len(set(map(normalize, samples))) == len(samples) >= 5
+        for sample in samples:
+            assert sample_pattern(language).fullmatch(sample) and f"{{{slot}}}" in sample, sample
+            assert not set(normalize(sample).split()) & language.starts_the_skill
+
+
+def test_reminders_are_asked_for_with_and_without_a_time():
+    """In en-US: each locale says it its own way."""
+    language_model = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
+    language_model = language_model["interactionModel"]["languageModel"]
+    samples = {i["name"]: i["samples"] for i in language_model["intents"] if "samples" in i}
+    set_reminder = samples["SetReminderIntent"]
+    assert sum("{time}" in s for s in set_reminder) >= 15
+    assert sum("{time}" not in s for s in set_reminder) >= 10
+    assert "remind me to stretch every evening at {time}" in set_reminder
+    assert "set a daily stretch reminder" in set_reminder
+    cancel = samples["CancelReminderIntent"]
+    assert {"stop reminding me to stretch", "cancel my stretch reminder"} <= set(cancel)
 
 
 @pytest.mark.parametrize("slot_type", ["PREVENTION_TOPIC", "SYMPTOM", "SIDE"])

@@ -14,7 +14,12 @@ def test_escape_makes_text_safe_for_ssml():
 
 @pytest.mark.parametrize(
     ("seconds", "ssml"),
-    [(1, '<break time="1s"/>'), (0.5, '<break time="500ms"/>'), (25, '<break time="10s"/>')],
+    [
+        (1, '<break time="1s"/>'),
+        (0.5, '<break time="500ms"/>'),
+        (2.5, '<break time="2500ms"/>'),
+        (25, '<break time="10s"/>'),
+    ],
 )
 def test_pause_is_capped_at_ten_seconds(seconds, ssml):
     assert speech.pause(seconds) == ssml
@@ -35,8 +40,9 @@ def test_timed_hold_counts_every_ten_seconds():
 
 
 def test_timed_hold_with_a_short_remainder():
-    ssml = speech.timed_hold(20, "Hold.", "Done.", COUNTS)
-    assert transcript.break_seconds(ssml) == [10, 10]
+    ssml = speech.timed_hold(25, "Hold.", "Done.", {10: "ten", 20: "twenty", 25: "twenty-five"})
+    assert transcript.break_seconds(ssml) == [10, 10, 5]
+    assert transcript.to_text(ssml) == "Hold. ten. twenty. twenty-five. Done."
 
 
 def test_text_and_transcript_of_ssml():

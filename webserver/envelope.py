@@ -43,12 +43,14 @@ class EnvelopeProblem(ValueError):
     """The body is JSON but not a request envelope this endpoint accepts."""
 
 
-def application_ids(event: dict) -> set[str]:
-    """The skill ids an envelope names (context, and session when there is one)."""
+def application_ids(event: dict) -> set[str | None]:
+    """The skill ids an envelope names (context, and session when there is one); a session
+    application that is not an object names None, which is no skill's id."""
     ids = {event["context"]["System"]["application"]["applicationId"]}
     session = event.get("session")
     if session and "application" in session:
-        ids.add(session["application"]["applicationId"])
+        application = session["application"]
+        ids.add(application.get("applicationId") if isinstance(application, dict) else None)
     return ids
 
 

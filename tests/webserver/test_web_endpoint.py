@@ -8,7 +8,15 @@ import pytest
 from alexa_signing import CHAIN_URL, CertificateAuthority
 from ask_sdk_webservice_support.verifier import VerificationException
 from cryptography import x509
-from web_helpers import aged, body_of, check_refusal, check_reply, launch, post_signed
+from web_helpers import (
+    aged,
+    body_of,
+    check_refusal,
+    check_reply,
+    launch,
+    permission_answer,
+    post_signed,
+)
 
 from console import transcript
 from skill import content as skill_content
@@ -42,6 +50,15 @@ def test_a_signed_cramp_gets_the_calf_stretch_first(client, alexa_certificate, s
     assert reply.status_code == 200
     first_step = skill_content.for_locale("en-US").sequences["calf"].steps[0].do
     assert first_step in spoken(reply)
+
+
+def test_alexas_answer_to_the_reminders_permission_question_is_answered(client, alexa_certificate):
+    """Connections.Response: here the person said no, so nothing is set and the card is sent."""
+    reply = post_signed(client, alexa_certificate, permission_answer("DENIED"))
+    assert reply.status_code == 200
+    check_reply(reply.get_json(), "Connections.Response")
+    assert spoken(reply) == skill_content.load("en").reminder_text("no_permission")
+    assert reply.get_json()["response"]["card"]["type"] == "AskForPermissionsConsent"
 
 
 def _with(event: dict, path: str, value) -> dict:

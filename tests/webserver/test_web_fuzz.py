@@ -60,7 +60,7 @@ json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
-    | st.floats(allow_nan=False)
+    | st.floats(allow_nan=False, allow_infinity=False)  # JSON has neither
     | st.text(max_size=12)
     | st.sampled_from(["", "relief", "calf", "IntentRequest", "2030-01-01T00:00:00Z"]),
     lambda inner: (

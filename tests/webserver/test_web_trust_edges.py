@@ -136,3 +136,17 @@ def test_a_failing_content_lookup_still_speaks_the_first_relief_step_in_english(
     reply = post_signed(client, alexa_certificate, launch())
     monkeypatch.setattr(skill_content, "for_locale", for_locale)
     check_relief_spoken(reply)
+
+
+@pytest.mark.parametrize("application", [None, "amzn1.ask.skill.ours", []])
+def test_a_session_application_that_is_not_an_object_is_refused(
+    make_client, alexa_certificate, application
+):
+    """Found by the signed fuzz: a null session application was a 500 before the skill id check."""
+    event = naming(OURS, OURS)
+    event["session"]["application"] = application
+    reply = post_signed(make_client(skill_id=OURS), alexa_certificate, event)
+    assert check_refusal(reply, 400) in (
+        "the request is for another skill",
+        "session.application must be an object",
+    )

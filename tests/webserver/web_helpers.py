@@ -12,6 +12,11 @@ def launch(skill_id: str = envelopes.DEFAULT_SKILL_ID) -> dict:
     return envelopes.launch_request(envelopes.Session(skill_id=skill_id))
 
 
+def permission_answer(status: str) -> dict:
+    """Alexa's Connections.Response to the skill asking for the reminders permission."""
+    return envelopes.permission_response(envelopes.Session(), "stretch-reminder@21:00", status)
+
+
 def aged(event: dict, seconds: int) -> dict:
     """The same envelope, sent ``seconds`` ago."""
     moment = datetime.now(UTC) - timedelta(seconds=seconds)
