@@ -28,10 +28,28 @@ from skill import persistence
 from skill.app import create_skill, handle_event
 
 EXIT_WORDS = {"/quit", "/exit"}
+#: How each language opens a skill ("open cramp coach"), asks it something at once ("tell cramp
+#: coach my foot is cramping"), and the words that may join its name to the request.
+ENGLISH_INVOCATION = (
+    ("open", "start", "launch", "begin", "run", "load"),
+    ("ask", "tell"),
+    ("to", "that", "about", "for", "if"),
+)
+INVOCATION_WORDS = {
+    "de": (("öffne", "starte", "aktiviere"), ("frage", "frag"), ("nach",)),
+    "en": ENGLISH_INVOCATION,
+    "es": (
+        ("abre", "abrir", "inicia", "iniciar", "empieza", "comienza", "ejecuta", "carga"),
+        ("pide a", "pídele a", "dile a", "pregunta a", "pregúntale a"),
+        ("que", "sobre", "por", "si"),
+    ),
+}
 # How a person answers Alexa's own question "Do you give Cramp Coach permission to update your
-# reminders? You can say I approve or no."
-APPROVALS = {"i approve", "approve", "yes", "yes i approve"}
-REFUSALS = {"no", "i don't approve", "no thanks"}
+# reminders? You can say I approve or no." Alexa asks it in the locale's language.
+APPROVALS = {"i approve", "approve", "yes", "yes i approve", "lo apruebo", "sí", "sí lo apruebo"}
+APPROVALS |= {"ich stimme zu", "ja", "ja ich stimme zu"}
+REFUSALS = {"no", "i don't approve", "no thanks", "no lo apruebo", "no gracias"}
+REFUSALS |= {"nein", "ich stimme nicht zu", "nein danke"}
 # One person at this keyboard: the same user id every run, so the skill can remember them.
 CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 
@@ -102,9 +120,11 @@ class Device:
         self.session: envelopes.Session | None = None
         self._user_id = user_id
         invocation = re.escape(self.understanding.invocation_name)
-        self._launch = re.compile(rf"(?:alexa )?(?:open|start|launch|begin|run|load) {invocation}")
+        launch, one_shot, joins = INVOCATION_WORDS.get(locale.partition("-")[0], ENGLISH_INVOCATION)
+        self._launch = re.compile(rf"(?:alexa )?(?:{'|'.join(launch)}) {invocation}")
+        joined = f"(?:(?:{'|'.join(joins)}) )?"
         self._one_shot = re.compile(
-            rf"(?:alexa )?(?:ask|tell) {invocation} (?:to |that |about |for |if )?(?P<rest>.+)"
+            rf"(?:alexa )?(?:{'|'.join(one_shot)}) {invocation} {joined}(?P<rest>.+)"
         )
 
     def say(self, utterance: str) -> Turn:

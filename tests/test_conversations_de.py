@@ -139,6 +139,16 @@ def test_opening_the_skill_then_yes_starts_the_steps(german):
     assert said(answer).startswith(f"Alles klar. {CALF_FIRST_STEP}")
 
 
+def test_the_console_opens_and_asks_the_skill_the_german_way(german):
+    opened = german.say("öffne krampf coach")
+    assert opened.request["request"]["type"] == "LaunchRequest"
+    assert said(opened).startswith("Hier ist Krampf Coach.")
+    german.say("stopp")
+    asked = german.say("frage krampf coach nach hilfe bei einem wadenkrampf")
+    assert asked.request["session"]["new"] is True
+    assert said(asked).startswith(f"Alles klar. {CALF_FIRST_STEP}")
+
+
 def test_a_question_about_prevention_in_german(german):
     turn = german.say("wie kann ich krämpfen vorbeugen")
     disclaimer, _, advice = said(turn).partition(" Hier sind die drei Dinge")
