@@ -8,6 +8,7 @@ drifts into English, loses its number or its first instruction fails.
 import json
 
 import pytest
+import test_screens
 from alexa_rules import check_response
 from helpers import person, said
 from test_content_de import ENGLISH
@@ -15,6 +16,7 @@ from test_every_response import every_request, state_key
 
 from console import envelopes
 from console.nlu import MODELS_DIR
+from skill import content as skill_content
 from skill.app import create_skill, handle_event
 
 LOCALE = "de-DE"
@@ -241,3 +243,11 @@ def test_every_response_in_every_state_is_german_and_keeps_alexas_rules():
                         next_frontier.append(after)
         frontier = next_frontier
     assert len(seen) > 20 and checked > 1000
+
+
+@pytest.mark.parametrize("profile", sorted(test_screens.PROFILES))
+def test_every_german_step_and_stretch_fits_on_the_screen(profile):
+    """German words run long: the same fit as in English, worked out the same way."""
+    test_screens.test_every_step_and_stretch_fits_on_the_screen(
+        skill_content.for_locale(LOCALE), profile
+    )
