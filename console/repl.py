@@ -36,6 +36,7 @@ ENGLISH_INVOCATION = (
     ("to", "that", "about", "for", "if"),
 )
 INVOCATION_WORDS = {
+    "de": (("öffne", "starte", "aktiviere"), ("frage", "frag"), ("nach",)),
     "en": ENGLISH_INVOCATION,
     "fr": (
         ("ouvre", "lance", "démarre"),
@@ -50,8 +51,18 @@ INVOCATION_WORDS = {
 }
 # How a person answers Alexa's own question "Do you give Cramp Coach permission to update your
 # reminders? You can say I approve or no." Alexa asks it in the locale's language.
-APPROVALS = {"i approve", "approve", "yes", "yes i approve", "lo apruebo", "sí", "sí lo apruebo"}
-REFUSALS = {"no", "i don't approve", "no thanks", "no lo apruebo", "no gracias"}
+APPROVALS = {
+    "i approve", "approve", "yes", "yes i approve",
+    "ich stimme zu", "ja", "ja ich stimme zu",
+    "lo apruebo", "sí", "sí lo apruebo",
+    "j'accepte", "j'approuve", "oui", "oui j'accepte",
+}  # fmt: skip
+REFUSALS = {
+    "no", "i don't approve", "no thanks",
+    "nein", "ich stimme nicht zu", "nein danke",
+    "no lo apruebo", "no gracias",
+    "non", "je refuse", "non merci",
+}  # fmt: skip
 # One person at this keyboard: the same user id every run, so the skill can remember them.
 CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 

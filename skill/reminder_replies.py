@@ -161,7 +161,8 @@ def spoken_time(content: Content, at: ClockTime) -> str:
         return words["noon"]
     if at == ClockTime(0, 0):
         return words["midnight"]
-    # Twelve hours and a period ("nine p.m."), or twenty-four ("vingt et une heures").
+    # Twelve hour names and a period ("nine p.m."), or twenty-four ("vingt et une heures",
+    # "einundzwanzig Uhr").
     hour = words["hours"][at.hour % len(words["hours"])]
     period = words["before_noon"] if at.hour < 12 else words["after_noon"]
     if at.minute == 0:

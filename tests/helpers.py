@@ -28,7 +28,7 @@ HOSTILE_LOCALES = (
     "-",
     "xx-YY",
     "zz-ZZ",
-    "de-DE",
+    "it-IT",
     "EN-gb",
     "EN-us",
     "en_US",

@@ -35,6 +35,11 @@ class Language(NamedTuple):
     calf_statement: str
 
 
+GERMAN_LAUNCH_WORDS = frozenset({
+    "öffne", "öffnen", "starte", "starten", "frag", "frage", "fragen", "sag", "sage", "sagen",
+    "bitte", "spiel", "spiele", "aktiviere", "aktivieren", "beginne", "lade", "benutze", "nutze",
+    "verwende", "rede", "sprich", "lass",
+})  # fmt: skip
 ENGLISH_LAUNCH_WORDS = frozenset({
     "ask", "open", "tell", "launch", "start", "begin", "load", "play", "resume", "run", "use",
     "talk", "enable", "go",
@@ -50,6 +55,15 @@ SPANISH_LAUNCH_WORDS = frozenset({
     "habla", "activa",
 })  # fmt: skip
 LANGUAGES = {
+    # German launch phrases: "öffne", "starte", "frage ... nach", "sag ..., dass". "frage" and
+    # "sag" are everyday words too ("ich habe eine Frage"); no sample uses them, nor "öffne".
+    "de": Language(
+        invocation_name="krampf coach",
+        launch_words=GERMAN_LAUNCH_WORDS,
+        starts_the_skill=frozenset({"öffne", "starte", "frag", "frage", "sag", "sage"}),
+        letters="A-Za-zÄÖÜäöüß",
+        calf_statement="meine wade ist",
+    ),
     "en": Language(
         invocation_name="cramp coach",
         launch_words=ENGLISH_LAUNCH_WORDS,
@@ -79,6 +93,7 @@ LANGUAGES = {
 }
 #: The calf's everyday name in a locale, which its model must know.
 REGIONAL_CALF_WORDS = {
+    "de-DE": "wadenkrampf",
     "en-US": "charley horse",
     "es-ES": "gemelo",
     "es-MX": "chamorro",

@@ -78,6 +78,31 @@ MEASURES = ("stretch", "rub", "walk", "warmth")
 #: How each language says what the table speaks of. A locale of a language missing here fails
 #: until its words are added.
 WORDS = {
+    "de": {
+        SAME_DAY: r"\bheute\b|\bam selben Tag\b",
+        SOON: r"\bbald\b",
+        "stretch": r"\b(?:zieh|dehn|lehn|streck|beug)",
+        "rub": r"\b(?:reib|massier)",
+        "walk": r"\b(?:geh|steh|steh auf|stell dich hin|Gewicht|umher|Schritte)\b",
+        "warmth": r"\b(?:warm|Wärme)",
+        "toward the shin": r"\b(?:Richtung|zum) Schienbein\b",
+        "toes up and back": r"\bZehen nach oben\b",
+        "leg straight": r"\b(?:gestreckt|streck das Bein|gerade)\b",
+        "lean forward": r"\b(?:beug dich|lehn dich vor)\b",
+        "front or back": r"\bvorne?\b.*\bhinten\b.*\?",
+        "heel to bottom": r"\bFerse\b.*\bPo\b",
+        "point down": r"\bstreck\w* (?:den )?Fuß\b.*\bnach unten\b",
+        "swelling": r"\bgeschwollen\b",
+        "never into sharp pain": r"\bnie\b[^.]*\bsticht\b",
+        "ten minutes": r"\betwa zehn Minuten\b",
+        "not medical advice": r"\bkeinen ärztlichen Rat\b",
+        "say no": "nein",
+        "say back": "hinten",
+        "say it still hurts": "es tut noch weh",
+        "say next": "weiter",
+        "say stop": "stopp",
+        "say my calf is cramping": "ich habe einen wadenkrampf",
+    },
     "en": {
         SAME_DAY: r"\btoday\b|\bsame day\b",
         SOON: r"\bsoon\b",

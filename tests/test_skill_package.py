@@ -23,6 +23,13 @@ LAUNCH_WORDS = ("ask", "open", "tell", "launch", "start", "begin", "load", "run"
 #: Per language: the skill's name in the store, how a phrase opens or asks it, the words that
 #: may join its name to a request, the letters a request is written in, and the disclaimer.
 LANGUAGES = {
+    "de": {
+        "name": "Krampf Coach",
+        "launch": ("öffne", "starte", "frage", "frag"),
+        "connectors": ("nach",),
+        "letters": "A-Za-zÄÖÜäöüß",
+        "disclaimer": "Es ersetzt keine professionelle medizinische Beratung",
+    },
     "en": {
         "name": "Cramp Coach",
         "launch": LAUNCH_WORDS,

@@ -28,11 +28,11 @@ LOCALES = corpus_locales()
 # the lines for the intents that came later (relief questions, reminders), which the console
 # understands less well: their floors are measured on the corpora as they are.
 EXACT_COVERAGE = {
-    "en-US": 0.73, "en-GB": 0.89, "en-CA": 0.80, "en-AU": 0.85, "en-IN": 0.90,
+    "de-DE": 0.77, "en-US": 0.73, "en-GB": 0.89, "en-CA": 0.80, "en-AU": 0.85, "en-IN": 0.90,
     "es-ES": 0.75, "es-MX": 0.76, "es-US": 0.72, "fr-CA": 0.65, "fr-FR": 0.72,
 }  # fmt: skip
 GENERALISED_COVERAGE = {
-    "en-US": 0.91, "en-GB": 0.96, "en-CA": 0.97, "en-AU": 0.95, "en-IN": 0.94,
+    "de-DE": 0.92, "en-US": 0.91, "en-GB": 0.96, "en-CA": 0.97, "en-AU": 0.95, "en-IN": 0.94,
     "es-ES": 0.89, "es-MX": 0.91, "es-US": 0.87, "fr-CA": 0.88, "fr-FR": 0.93,
 }  # fmt: skip
 # A corpus is at least this long: enough phrasings per intent to tell a broad model from one
