@@ -237,7 +237,9 @@ def test_every_warmth_step_says_warm_not_hot_and_to_test_it_with_a_hand(content)
 def test_every_step_that_stands_or_walks_sits_or_holds_on_first(content):
     """Many people with night cramps are older: a fall is a bigger danger than the cramp."""
     stands = re.compile(r"\b(?:steh\w*|stell dich hin|geh langsam|geh \w+ durch)", re.I)
-    steady = re.compile(r"\bhalt dich\b[^.]*\bfest\b|\bsetz dich\b|\bBettkante\b", re.I)
+    steady = re.compile(
+        r"\bhalt dich\b[^.]*\bfest\b|\bstütz dich\b[^.]*\bab\b|\bsetz dich\b|\bBettkante\b", re.I
+    )
     steps = [s for seq in content.sequences.values() for s in seq.steps] + list(content.persists)
     standing = [step.do for step in steps if stands.search(step.do)]
     assert len(standing) >= len(content.sequences)

@@ -422,7 +422,7 @@ def test_the_red_flags_are_most_urgent_first_with_the_new_signs(content):
     assert level_of("fría, pálida o azulada") == emergency
     assert level_of("de repente entumecida o débil") == emergency
     assert level_of("un corte o una herida") == emergency
-    assert level_of("calor junto con confusión") == emergency
+    assert level_of("mucho calor, con confusión") == emergency
     assert level_of("Un chasquido") == same_day
     assert level_of("ejercicio intenso") == same_day
     assert level_of("poco a poco") == soon

@@ -1,8 +1,8 @@
 """The French content (skill/content/fr.yaml, with the fr-FR and fr-CA overlays) against the
 English one it mirrors, and against the medical notes, with the words French uses.
 
-The safety words below are written here, never read from the content: a step that loses "pas
-brûlante" or gains "pointez le pied" fails.
+The safety words below are written here, never read from the content: a step that loses "tiède,
+pas chaude" or gains "pointez le pied" fails.
 """
 
 import re
@@ -62,7 +62,7 @@ CALLS_FOR_HELP = re.compile(
     re.IGNORECASE,
 )
 NEVER_INTO_SHARP_PAIN = re.compile(r"\bjamais jusqu'à (?:la|une) douleur vive\b")
-NOT_HOT = re.compile(r"\bpas brûlante?\b")
+NOT_HOT = re.compile(r"\btiède, pas chaude\b")
 TEST_IT_WITH_A_HAND = re.compile(r"\bavec la main\b")
 WARMTH = re.compile(r"\b(?:chaleur|chaude?s?|tiède|bouillotte)\b", re.IGNORECASE)
 COLD = re.compile(r"\b(?:froid\w*|glace|glaçons?|fraîche?)\b", re.IGNORECASE)

@@ -66,7 +66,7 @@ def test_each_body_part_gets_its_own_steps(german, utterance, sequence, first_wo
 def test_relief_through_to_the_end_in_german(german):
     german.say("meine wade krampft")
     step = german.say("weiter")
-    assert said(step).startswith("Wenn du stehen kannst: Halt dich an einer Wand fest")
+    assert said(step).startswith("Wenn du stehen kannst: Stütz dich an einer Wand ab")
     check = german.say("es tut noch weh")
     assert said(check).startswith("Kurz vorweg: Ist dein Bein geschwollen, rot, heiß")
     assert said(check).endswith("?")
@@ -128,7 +128,7 @@ def test_the_person_leads_mid_cramp_and_the_step_stays(german):
     serious = german.say("ist das gefährlich")
     assert said(serious).startswith("Die meisten Krämpfe vergehen in ein paar Minuten.")
     assert not serious.session_ended
-    assert said(german.say("fertig")).startswith("Wenn du stehen kannst: Halt dich an einer Wand")
+    assert said(german.say("fertig")).startswith("Wenn du stehen kannst: Stütz dich an einer Wand")
 
 
 def test_opening_the_skill_then_yes_starts_the_steps(german):

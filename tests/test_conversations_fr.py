@@ -27,8 +27,8 @@ CHECK = "Petite vérification d'abord : votre jambe est-elle gonflée, rouge, ch
 NUMBER = {"fr-FR": "le quinze", "fr-CA": "le neuf un un"}
 SAME_DAY = {
     "fr-FR": "Faites-vous examiner aujourd'hui, par votre médecin, ou par un médecin de garde.",
-    "fr-CA": "Faites-vous examiner aujourd'hui, dans une clinique sans rendez-vous, ou en appelant"
-    " Info-Santé au huit un un.",
+    "fr-CA": "Faites-vous examiner aujourd'hui, dans une clinique sans rendez-vous, ou par un"
+    " médecin.",
 }
 #: Who to see about what can wait a few days.
 FAMILY_DOCTOR = {"fr-FR": "votre médecin traitant", "fr-CA": "un médecin"}
@@ -188,7 +188,7 @@ def test_relief_through_to_the_end_in_french(french, locale):
     worse = french.say("ça fait encore mal")
     assert said(worse).startswith("Essayons autre chose. Si vous pouvez, marchez lentement")
     warmth = french.say("ça fait encore mal")
-    assert "chaude mais pas brûlante, testée d'abord avec la main" in said(warmth)
+    assert "tiède, pas chaude, et testez-la d'abord avec la main" in said(warmth)
     assert "une minute" in said(warmth)
     gone = french.say("c'est passé")
     assert said(gone).startswith("Bien, la crampe a lâché.")
@@ -203,7 +203,9 @@ def test_yes_to_the_check_stops_the_steps_and_names_the_countrys_number(french, 
     french.say(CALF_CRAMP[locale])
     assert said(french.say("ça fait encore mal")).startswith(CHECK)
     turn = french.say("oui")
-    assert said(turn).startswith("Alors arrêtez les étirements, sans masser ni réchauffer.")
+    assert said(turn).startswith(
+        "Alors arrêtez les étirements, et ne massez pas la jambe, ne la réchauffez pas."
+    )
     assert f"appelez {NUMBER[locale]} tout de suite" in said(turn)
     assert "faites-vous examiner aujourd'hui" in said(turn)
 

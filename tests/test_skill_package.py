@@ -28,7 +28,7 @@ LANGUAGES = {
         "launch": ("öffne", "starte", "frage", "frag"),
         "connectors": ("nach",),
         "letters": "A-Za-zÄÖÜäöüß",
-        "disclaimer": "Es ersetzt keine professionelle medizinische Beratung",
+        "disclaimer": "Er ersetzt keine professionelle medizinische Beratung",
     },
     "en": {
         "name": "Cramp Coach",
