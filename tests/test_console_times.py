@@ -1,13 +1,22 @@
 """The console's stand-in for AMAZON.TIME: a time of day typed in each shipped language, resolved
-as Alexa resolves it ("21:00", or MO, AF, EV or NI for a part of the day alone)."""
+as Alexa resolves it ("21:00", or MO, AF, EV or NI for a part of the day alone), and a daily
+stretch reminder set by typing one, against the HTTPS imitation of the Reminders API."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 import yaml
+from alexa_rules import check_response
+from reminders_api import Served
 
+from console import transcript
 from console.generalise import LANGUAGE_FILE
 from console.nlu import normalize, resolve_time
+from console.repl import Device
+from skill import content as skill_content
+from skill.reminder_replies import spoken_time
+from skill.reminders import ClockTime
 
 ENGLISH = [
     ("nine p m", "21:00"),
@@ -203,3 +212,97 @@ def test_every_time_word_is_written_as_a_string(language):
             continue
         said = value if isinstance(value, list) else list(value)
         assert all(isinstance(word, str) for word in said), (key, said)
+
+
+# --- a daily reminder, typed in the console -----------------------------------------------------
+
+#: What a person in each locale types to set a daily reminder, and when it rings.
+TYPED_REMINDERS = [
+    ("es-ES", "recuérdame estirar todos los días a las ocho y media de la tarde", 20, 30),
+    ("es-MX", "ponme un recordatorio para estirar a las ocho de la noche", 20, 0),
+    ("es-US", "recuérdame estirar a las nueve menos cuarto de la noche", 20, 45),
+    ("de-DE", "erinnere mich jeden Tag um halb neun abends ans Dehnen", 20, 30),
+    ("fr-FR", "rappelle-moi de m'étirer tous les soirs à vingt et une heures trente", 21, 30),
+    ("fr-CA", "mets un rappel d'étirements à neuf heures moins le quart le soir", 20, 45),
+]
+#: Each language's yes, and its answer to Alexa's own question for the permission.
+YES = {"es": ("sí", "lo apruebo"), "de": ("ja", "ich stimme zu"), "fr": ("oui", "j'accepte")}
+#: Asked for the time: no time, then a part of the day, then a time, each typed alone.
+ANSWERS = {
+    "es-ES": ("pon un recordatorio para estirar", "por la tarde", "a las siete de la tarde", 19, 0),
+    "es-MX": ("recuérdame estirar", "en la noche", "las nueve y cuarto de la noche", 21, 15),
+    "es-US": ("ponme un recordatorio para estirar", "la noche", "veinte horas", 20, 0),
+    "de-DE": ("erinnere mich ans Dehnen", "abends", "um neunzehn Uhr dreißig", 19, 30),
+    "fr-FR": ("mets un rappel d'étirements", "le soir", "à vingt heures", 20, 0),
+    "fr-CA": ("rappelle-moi de m'étirer", "en soirée", "huit heures et quart du soir", 20, 15),
+}
+
+
+@pytest.fixture(scope="module")
+def reminders_api(tmp_path_factory):
+    """An HTTPS imitation of Alexa's Reminders API (tests/reminders_api.py)."""
+    server = Served(tmp_path_factory.mktemp("reminders-api-times"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(reminders_api, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(reminders_api.authority))
+    reminders_api.api.reset()
+    return reminders_api.api
+
+
+def device_for(api, locale: str) -> tuple[Device, str]:
+    """A device in the locale, for a person the Reminders API knows (their token)."""
+    token = f"token-{uuid.uuid4()}"
+    api.person(token)
+    return Device(locale=locale, api_endpoint=api.url, api_access_token=token), token
+
+
+def say(device: Device, utterance: str):
+    turn = device.say(utterance)
+    if not turn.asks_permission:
+        check_response(turn.response)
+    return turn
+
+
+def words(turn) -> str:
+    return transcript.to_text(turn.speech)
+
+
+def time_slot(turn) -> str | None:
+    return turn.request["request"]["intent"]["slots"]["time"].get("value")
+
+
+@pytest.mark.parametrize(("locale", "typed", "hour", "minute"), TYPED_REMINDERS)
+def test_a_daily_reminder_is_set_by_typing_its_time(api, locale, typed, hour, minute):
+    device, token = device_for(api, locale)
+    content = skill_content.for_locale(locale)
+    yes, approve = YES[locale.partition("-")[0]]
+    asked = say(device, typed)
+    assert time_slot(asked) == f"{hour:02d}:{minute:02d}"
+    time = spoken_time(content, ClockTime(hour, minute))
+    assert words(asked) == content.reminder_text("confirm", time=time)
+    assert say(device, yes).asks_permission
+    done = say(device, approve)
+    assert words(done).startswith(content.reminder_text("set", time=time))
+    (reminder,) = api.reminders[token].values()
+    (rule,) = reminder["trigger"]["recurrence"]["recurrenceRules"]
+    assert f"BYHOUR={hour};BYMINUTE={minute};" in rule
+
+
+@pytest.mark.parametrize("locale", sorted(ANSWERS))
+def test_asked_for_the_time_a_part_of_the_day_is_not_enough_and_a_time_is(api, locale):
+    device, _ = device_for(api, locale)
+    content = skill_content.for_locale(locale)
+    without, part, answer, hour, minute = ANSWERS[locale]
+    assert words(say(device, without)) == content.reminder_text("ask_time")
+    vague = say(device, part)
+    assert time_slot(vague) in ("MO", "AF", "EV", "NI")
+    assert words(vague) == content.reminder_text("ask_exact_time")
+    confirm = say(device, answer)
+    assert confirm.request["request"]["dialogState"] == "IN_PROGRESS"
+    assert time_slot(confirm) == f"{hour:02d}:{minute:02d}"
+    time = spoken_time(content, ClockTime(hour, minute))
+    assert words(confirm) == content.reminder_text("confirm", time=time)
