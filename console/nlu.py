@@ -6,7 +6,10 @@ slot's type. Slot values resolve to their ids the way Alexa's entity resolution 
 Built-in intents match their common phrasings. What matches nothing exactly goes to the
 generalised understanding built from the same samples (console/generalise.py), unless
 ``exact_only`` is asked for; what that does not understand either is AMAZON.FallbackIntent.
-Of Alexa's built-in slot types, AMAZON.TIME is understood, as far as the reminders need it.
+Of Alexa's built-in slot types, AMAZON.TIME is understood, as far as the reminders need it, in
+every shipped language: one small grammar, built from the language's time words in
+console/language.<lang>.yaml, resolves "nine p m", "halb neun" or "las ocho de la noche" as
+Alexa does ("21:00", "08:30", "20:00").
 """
 
 import functools
