@@ -6,10 +6,14 @@ slot's type. Slot values resolve to their ids the way Alexa's entity resolution 
 Built-in intents match their common phrasings. What matches nothing exactly goes to the
 generalised understanding built from the same samples (console/generalise.py), unless
 ``exact_only`` is asked for; what that does not understand either is AMAZON.FallbackIntent.
-Of Alexa's built-in slot types, AMAZON.TIME is understood, as far as the reminders need it.
+Of Alexa's built-in slot types, AMAZON.TIME is understood, as far as the reminders need it, in
+every shipped language: one small grammar, built from the language's time words in
+console/language.<lang>.yaml, resolves "nine p m", "halb neun" or "las ocho de la noche" as
+Alexa does ("21:00", "08:30", "20:00").
 """
 
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from console.generalise import THRESHOLD, Generaliser
+from console.generalise import LANGUAGE_FILE, THRESHOLD, Generaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
@@ -92,6 +96,7 @@ class Understanding:
             model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
             language_model = model["interactionModel"]["languageModel"]
         self.invocation_name: str = language_model["invocationName"]
+        self._language = locale.split("-")[0]
         self._values = self._slot_values(language_model.get("types", []))
         self._patterns: list[tuple[re.Pattern, str, dict[str, str], tuple[str, ...]]] = []
         # What may be said when Alexa asks for a slot (the slot's own samples), per intent and slot.
@@ -121,9 +126,8 @@ class Understanding:
                 {**intent, "samples": [normalize_sample(s) for s in intent.get("samples", [])]}
                 for intent in language_model["intents"]
             ]
-            language = locale.split("-")[0]
             self._generaliser = Generaliser(
-                language, intents, self._values, self._builtins, threshold
+                self._language, intents, self._values, self._builtins, threshold
             )
 
     def understand(self, utterance: str) -> Match:
@@ -165,7 +169,7 @@ class Understanding:
 
     def _fits(self, slot_type: str, spoken: str) -> bool:
         if slot_type == TIME_SLOT_TYPE:
-            return re.fullmatch(TIME_PATTERN, spoken) is not None
+            return resolve_time(spoken, self._language) is not None
         return spoken in self._values.get(slot_type, {})
 
     @staticmethod
@@ -185,7 +189,7 @@ class Understanding:
     def _resolve(self, name: str, slot_type: str, spoken: str) -> SlotMatch:
         """A slot as Alexa fills it: a custom type's value with its id, a time as "21:00"."""
         if slot_type == TIME_SLOT_TYPE:
-            value = resolve_time(spoken)
+            value = resolve_time(spoken, self._language)
             return SlotMatch(name, spoken, value, value, slot_type)
         value_id, value_name = self._values[slot_type][spoken]
         return SlotMatch(name, spoken, value_id, value_name, slot_type)
@@ -214,63 +218,124 @@ def shared_understanding(locale: str, exact_only: bool = False) -> Understanding
 # --- AMAZON.TIME: a time of day, as Alexa resolves it ("nine p.m." -> "21:00") ---------------
 
 TIME_SLOT_TYPE = "AMAZON.TIME"
-_NUMBERS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-_ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
-_HOUR = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|0?[1-9])"
-_MINUTES = (
-    f"(?:o'clock|oh {_ONES}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
-    f"|eighteen|nineteen|(?:twenty|thirty|forty|fifty)(?: {_ONES})?|[0-5][0-9])"
-)
-_BEFORE_NOON = ("a m", "am", "in the morning")
-_AFTER_NOON = ("p m", "pm", "in the afternoon", "in the evening", "at night", "tonight")
-_PERIOD = f"(?:{'|'.join(_BEFORE_NOON + _AFTER_NOON)})"
-# A part of the day alone: Alexa gives MO, AF, EV or NI rather than a time.
-_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_PART = f"(?:in the |at |the )?(?:{'|'.join(_PARTS)})"
-TIME_PATTERN = (
-    f"(?:{_HOUR}(?: {_MINUTES})?(?: {_PERIOD})?"
-    f"|(?:half past|quarter past|quarter to) {_HOUR}(?: {_PERIOD})?"
-    f"|noon|midday|midnight|{_PART})"
-)
+_DIGITS = r"\d{1,2}"
 
 
-def resolve_time(spoken: str) -> str:
+@dataclass(frozen=True)
+class TimeWords:
+    """How one language says a time of day: the ``time`` words of its language file
+    (console/language.en.yaml explains each), and the grammar they make (``pattern``)."""
+
+    pattern: re.Pattern
+    numbers: dict[str, int]
+    hours: range
+    named_hours: dict[str, int]
+    leading_minutes: dict[str, int]
+    leading_counts: dict[str, int]
+    trailing_minutes: dict[str, int]
+    trailing_counts: dict[str, int]
+    periods: dict[str, int]
+    parts: dict[str, str]
+
+
+@functools.cache
+def time_words(language: str) -> TimeWords:
+    """A language's time words, read and made into its grammar once for the process."""
+    path = Path(str(LANGUAGE_FILE).format(language=language))
+    words = yaml.safe_load(path.read_text(encoding="utf-8"))["time"]
+    units = {word: value for word, value in words["numbers"].items() if 1 <= value <= 9}
+    numbers = {**words["numbers"], **words["tens"]}
+    for joined, (ten, tens), (unit, value) in itertools.product(
+        words["tens_and_units"], words["tens"].items(), units.items()
+    ):
+        numbers[joined.format(tens=ten, units=unit)] = tens + value
+    number = f"(?:{_either(numbers)}|{_DIGITS})"
+    hour = f"(?:{_either(words['named_hours'])}|{number})"
+    pattern = (
+        f"(?:{_either(words['articles'])} )?(?:"
+        f"(?P<lead>{_either(words['leading_minutes'])}) (?P<led>{hour})"
+        f"|(?P<count>{number}) (?P<way>{_either(words['leading_counts'])}) (?P<counted>{hour})"
+        f"|(?P<hour>{hour})(?: {_either(words['hour_words'])})?(?: (?:"
+        f"(?P<trail>{_either(words['trailing_minutes'])})"
+        f"|(?P<trail_way>{_either(words['trailing_counts'])}) (?P<trail_count>{number})"
+        f"|(?P<minutes>{number})))?"
+        f")(?: (?P<period>{_either(words['periods'])}))?"
+        f"|(?:{_either(words['part_leads'])} )?(?P<part>{_either(words['parts'])})"
+    )
+    least, most = words["hours"]
+    return TimeWords(
+        re.compile(pattern),
+        numbers,
+        range(least, most + 1),
+        words["named_hours"],
+        words["leading_minutes"],
+        words["leading_counts"],
+        words["trailing_minutes"],
+        words["trailing_counts"],
+        words["periods"],
+        words["parts"],
+    )
+
+
+def resolve_time(spoken: str, language: str = "en") -> str | None:
     """An AMAZON.TIME value: "21:00" for "nine p m", "09:00" for a bare "nine" (as said, with
-    no guess at morning or evening), "EV" for "in the evening"."""
-    if spoken in ("noon", "midday"):
-        return "12:00"
-    if spoken == "midnight":
-        return "00:00"
-    if re.fullmatch(_PART, spoken):
-        return _PARTS[spoken.split()[-1]]
-    period = next((p for p in _BEFORE_NOON + _AFTER_NOON if spoken.endswith(" " + p)), "")
-    said = spoken.removesuffix(" " + period) if period else spoken
-    minute = 0
-    for lead, minutes in (("half past ", 30), ("quarter past ", 15), ("quarter to ", -15)):
-        if said.startswith(lead):
-            said, minute = said.removeprefix(lead), minutes
-    hour_words, _, minute_words = said.partition(" ")
-    hour = _number(hour_words)
-    if minute < 0:
-        hour, minute = hour - 1 or 12, 60 + minute
-    elif minute_words and minute_words != "o'clock":
-        minute = _number(minute_words.removeprefix("oh "))
-    if period in _AFTER_NOON:
-        hour = hour % 12 + 12
-    elif period in _BEFORE_NOON:
-        hour %= 12
-    return f"{hour:02d}:{minute:02d}"
+    no guess at morning or evening), "EV" for "in the evening"; None for what is no time."""
+    words = time_words(language)
+    said = words.pattern.fullmatch(spoken)
+    if said is None:
+        return None
+    if said["part"]:
+        return words.parts[said["part"]]
+    hour = _hour(words, said["led"] or said["counted"] or said["hour"])
+    minutes = _minutes(words, said)
+    if hour is None or minutes is None:
+        return None
+    if minutes < 0:
+        hour, minutes = 12 if hour == 1 else (hour - 1) % 24, 60 + minutes
+    if said["period"]:
+        hour = _in_period(hour, words.periods[said["period"]])
+    return f"{hour:02d}:{minutes:02d}"
 
 
-def _number(words: str) -> int:
-    if words.isdigit():
-        return int(words)
-    tens, _, ones = words.partition(" ")
-    if tens in _TENS:
-        return _TENS[tens] + (_NUMBERS.index(ones) if ones else 0)
-    return _NUMBERS.index(words)
+def _hour(words: TimeWords, said: str) -> int | None:
+    if said in words.named_hours:
+        return words.named_hours[said]
+    hour = _number(words, said)
+    return hour if hour in words.hours else None
+
+
+def _minutes(words: TimeWords, said: re.Match) -> int | None:
+    """The minutes said with the hour, counted from it: negative before it ("quarter to")."""
+    if said["lead"]:
+        return words.leading_minutes[said["lead"]]
+    if said["trail"]:
+        return words.trailing_minutes[said["trail"]]
+    if said["count"]:
+        way, count = words.leading_counts[said["way"]], said["count"]
+    elif said["trail_way"]:
+        way, count = words.trailing_counts[said["trail_way"]], said["trail_count"]
+    elif said["minutes"]:
+        way, count = 1, said["minutes"]
+    else:
+        return 0
+    minutes = _number(words, count)
+    return way * minutes if minutes <= 59 else None
+
+
+def _number(words: TimeWords, said: str) -> int:
+    return int(said) if said.isdigit() else words.numbers[said]
+
+
+def _in_period(hour: int, first: int) -> int:
+    """An hour of the clock's twelve (1 to 12) in the period whose twelve hours start at
+    ``first``: 9 at 12 ("p m") is 21, 12 at 18 (Spanish "de la noche") is 0."""
+    if not 1 <= hour <= 12:
+        return hour
+    return (first + (hour - first) % 12) % 24
+
+
+def _either(phrases) -> str:
+    """A regular expression for any one of the phrases, longest first; for none, one that
+    matches nothing."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return f"(?:{'|'.join(map(re.escape, ordered))})" if ordered else "(?!)"
