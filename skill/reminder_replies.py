@@ -164,7 +164,7 @@ def spoken_time(content: Content, at: ClockTime) -> str:
     # Twelve hour names and a period ("nine p.m."), or twenty-four ("vingt et une heures",
     # "einundzwanzig Uhr").
     hour = words["hours"][at.hour % len(words["hours"])]
-    period = words["before_noon"] if at.hour < 12 else words["after_noon"]
+    period = next(said for start, said in reversed(words["periods"]) if at.hour >= start)
     if at.minute == 0:
         return words["on_the_hour"].format(hour=hour, period=period)
     minutes = _minute_words(words, at.minute)

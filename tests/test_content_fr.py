@@ -22,6 +22,7 @@ SEQUENCE_NAMES = re.compile(r"\.which_side\.\w+\.(?:front|back)$")
 # twenty-four hours, every minute written out, and so without a morning or an afternoon.
 CLOCK_WORDS = re.compile(r"\.reminders\.clock\.(?:hours|numbers)$")
 CLOCK_TIMES = re.compile(r"\.reminders\.clock\.(?:on_the_hour|with_minutes)$")
+CLOCK_PERIODS = re.compile(r"\.reminders\.clock\.periods$")
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 # Common English words that are not French words too ("stop", "pause", "coach", "minute",
 # "note", "pieds" and "on" are French as well).
@@ -137,6 +138,10 @@ def assert_same_shape(english, french, path=""):
             assert french == english, path
         for name in english:
             assert_same_shape(english[name], french[name], f"{path}.{name}")
+    elif isinstance(english, list) and CLOCK_PERIODS.search(path):
+        starts = [start for start, _ in french]
+        assert starts[0] == 0 and starts == sorted(set(starts)), path
+        assert all(isinstance(said, str) and said for _, said in french), path
     elif isinstance(english, list) and CLOCK_WORDS.search(path):
         assert french and all(isinstance(word, str) and word for word in french), path
     elif isinstance(english, list):

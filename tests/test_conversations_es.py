@@ -310,12 +310,12 @@ def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(
     api.person(token)
     device = Device(locale=locale, api_endpoint=api.url, api_access_token=token)
     device.permissions.add("alexa::alerts:reminders:skill:readwrite")
-    eight_pm = SlotMatch("time", "las ocho de la tarde", "20:00", "20:00", "AMAZON.TIME")
+    eight_pm = SlotMatch("time", "las ocho de la noche", "20:00", "20:00", "AMAZON.TIME")
     asked = device.send_intent(
-        "recuérdame estirar a las ocho de la tarde",
+        "recuérdame estirar a las ocho de la noche",
         Match("SetReminderIntent", {"time": eight_pm}, ("time",)),
     )
-    confirm = "¿Pongo un recordatorio para estirar todos los días a las ocho de la tarde?"
+    confirm = "¿Pongo un recordatorio para estirar todos los días a las ocho de la noche?"
     assert text(asked) == confirm
     done = device.say("sí")
     check_response(done.response)
@@ -334,9 +334,10 @@ def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(
     [
         (7, 30, "las siete y treinta de la mañana"),
         (13, 0, "la una de la tarde"),
-        (21, 5, "las nueve y cinco de la tarde"),
-        (20, 25, "las ocho y veinticinco de la tarde"),
-        (22, 45, "las diez y cuarenta y cinco de la tarde"),
+        (19, 59, "las siete y cincuenta y nueve de la tarde"),
+        (20, 0, "las ocho de la noche"),
+        (21, 5, "las nueve y cinco de la noche"),
+        (22, 45, "las diez y cuarenta y cinco de la noche"),
         (12, 0, "las doce del mediodía"),
         (0, 0, "las doce de la noche"),
     ],

@@ -7,6 +7,7 @@ REQUESTS_CA_BUNDLE. Nothing in the skill or the SDK is mocked.
 """
 
 import json
+import re
 import sys
 import types
 import uuid
@@ -17,9 +18,12 @@ from reminders_api import Served
 
 from console import envelopes, transcript
 from console.repl import Device
+from skill import content as skill_content
 from skill import persistence, reminders
 from skill.app import create_skill, handle_event
 from skill.handlers import PERMISSION_TOKEN
+from skill.reminder_replies import spoken_time
+from skill.reminders import ClockTime
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
@@ -479,3 +483,17 @@ def _match_nothing():
     from console.nlu import Match
 
     return Match("SetReminderIntent", {}, ("time",))
+
+
+@pytest.mark.parametrize("locale", sorted(name for name in skill_content.shipped() if "-" in name))
+def test_every_minute_of_the_day_is_said_in_every_locale(locale):
+    """The clock's words cover the whole day: every period starts from an hour, the first at
+    midnight, and every time of day comes out as words with no field left unfilled."""
+    content = skill_content.for_locale(locale)
+    starts = [start for start, _ in content.reminder_words("clock")["periods"]]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and starts[-1] <= 23
+    said = {
+        spoken_time(content, ClockTime(hour, minute)) for hour in range(24) for minute in range(60)
+    }
+    assert len(said) == 24 * 60
+    assert not any(re.search(r"[{}\d]", words) for words in said)
