@@ -16,6 +16,7 @@ exact matching (console/nlu.py) understands only them. This stands in for the re
 """
 
 import difflib
+import functools
 import itertools
 import math
 import re
@@ -26,6 +27,16 @@ from pathlib import Path
 import yaml
 
 LANGUAGE_FILE = Path(__file__).parent / "language.{language}.yaml"
+
+
+@functools.cache
+def language_words(language: str) -> dict:
+    """What console/language.<language>.yaml says of a language, read once; nothing for a
+    language without a file."""
+    path = Path(str(LANGUAGE_FILE).format(language=language))
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 # Below this cosine similarity to the nearest sample, a phrasing is not understood.
 THRESHOLD = 0.4
 # A sample of this many words or more, said whole among other words, is understood as its own.
@@ -70,8 +81,7 @@ class PlainForm:
     input."""
 
     def __init__(self, language: str):
-        path = Path(str(LANGUAGE_FILE).format(language=language))
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data = language_words(language)
         self._contractions = list((data.get("contractions") or {}).items())
         self._elisions = list((data.get("elisions") or {}).items())
         self._fillers = frozenset(data.get("filler_words") or ())

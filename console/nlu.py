@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from console.generalise import LANGUAGE_FILE, THRESHOLD, Generaliser
+from console.generalise import THRESHOLD, Generaliser, language_words
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
@@ -241,8 +241,7 @@ class TimeWords:
 @functools.cache
 def time_words(language: str) -> TimeWords:
     """A language's time words, read and made into its grammar once for the process."""
-    path = Path(str(LANGUAGE_FILE).format(language=language))
-    words = yaml.safe_load(path.read_text(encoding="utf-8"))["time"]
+    words = language_words(language)["time"]
     units = {word: value for word, value in words["numbers"].items() if 1 <= value <= 9}
     numbers = {**words["numbers"], **words["tens"]}
     for joined, (ten, tens), (unit, value) in itertools.product(

@@ -23,46 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from console import envelopes, transcript
+from console.generalise import language_words
 from console.nlu import Match, Understanding, normalize, shared_understanding
 from skill import persistence
 from skill.app import create_skill, handle_event
 
 EXIT_WORDS = {"/quit", "/exit"}
-#: How each language opens a skill ("open cramp coach"), asks it something at once ("tell cramp
-#: coach my foot is cramping"), and the words that may join its name to the request.
-ENGLISH_INVOCATION = (
-    ("open", "start", "launch", "begin", "run", "load"),
-    ("ask", "tell"),
-    ("to", "that", "about", "for", "if"),
-)
-INVOCATION_WORDS = {
-    "de": (("öffne", "starte", "aktiviere"), ("frage", "frag"), ("nach",)),
-    "en": ENGLISH_INVOCATION,
-    "fr": (
-        ("ouvre", "lance", "démarre"),
-        ("demande à", "dis à"),
-        ("que", "de", "si", "pour"),
-    ),
-    "es": (
-        ("abre", "abrir", "inicia", "iniciar", "empieza", "comienza", "ejecuta", "carga"),
-        ("pide a", "pídele a", "dile a", "pregunta a", "pregúntale a"),
-        ("que", "sobre", "por", "si"),
-    ),
-}
-# How a person answers Alexa's own question "Do you give Cramp Coach permission to update your
-# reminders? You can say I approve or no." Alexa asks it in the locale's language.
-APPROVALS = {
-    "i approve", "approve", "yes", "yes i approve",
-    "ich stimme zu", "ja", "ja ich stimme zu",
-    "lo apruebo", "sí", "sí lo apruebo",
-    "j'accepte", "j'approuve", "oui", "oui j'accepte",
-}  # fmt: skip
-REFUSALS = {
-    "no", "i don't approve", "no thanks",
-    "nein", "ich stimme nicht zu", "nein danke",
-    "no lo apruebo", "no gracias",
-    "non", "je refuse", "non merci",
-}  # fmt: skip
 # One person at this keyboard: the same user id every run, so the skill can remember them.
 CONSOLE_USER_ID = "amzn1.ask.account.cramp-coach-console"
 
@@ -132,19 +98,29 @@ class Device:
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
         self.session: envelopes.Session | None = None
         self._user_id = user_id
+        words = language_words(locale.partition("-")[0]) or language_words("en")
+        opens, asks, joins = (words["invocation"][way] for way in ("open", "ask", "joins"))
         invocation = re.escape(self.understanding.invocation_name)
-        launch, one_shot, joins = INVOCATION_WORDS.get(locale.partition("-")[0], ENGLISH_INVOCATION)
-        self._launch = re.compile(rf"(?:alexa )?(?:{'|'.join(launch)}) {invocation}")
+        self._launch = re.compile(rf"(?:alexa )?(?:{'|'.join(opens)}) {invocation}")
         joined = f"(?:(?:{'|'.join(joins)}) )?"
         self._one_shot = re.compile(
-            rf"(?:alexa )?(?:{'|'.join(one_shot)}) {invocation} {joined}(?P<rest>.+)"
+            rf"(?:alexa )?(?:{'|'.join(asks)}) {invocation} {joined}(?P<rest>.+)"
         )
+        #: How the person answers Alexa's own permission question, which Alexa asks in the
+        #: locale's language; the first of each is what the console suggests.
+        self.approvals: list[str] = words["permission"]["approve"]
+        self.refusals: list[str] = words["permission"]["refuse"]
+        self._approving = {normalize(answer) for answer in self.approvals}
+        self._refusing = {normalize(answer) for answer in self.refusals}
+        #: What the console's greeting suggests trying first.
+        self.examples: list[str] = words["examples"]
 
     def say(self, utterance: str) -> Turn:
         """One thing the person says; a launch or one-shot phrase starts a new session."""
         text = normalize(utterance)
         if self._permission_token is not None:
-            status = "ACCEPTED" if text in APPROVALS else "DENIED" if text in REFUSALS else ""
+            approved, refused = text in self._approving, text in self._refusing
+            status = "ACCEPTED" if approved else "DENIED" if refused else ""
             return self.answer_permission(status or "NOT_ANSWERED", utterance)
         eliciting, self._eliciting = self._eliciting, None
         if eliciting and self.session and not self._one_shot.fullmatch(text):
@@ -218,7 +194,7 @@ class Device:
         return turn
 
 
-def describe(turn: Turn) -> str:
+def describe(turn: Turn, device: Device) -> str:
     """The turn as the console prints it: speech, reprompt, card, and whether the session ended."""
     lines = []
     if turn.speech:
@@ -226,7 +202,7 @@ def describe(turn: Turn) -> str:
     if turn.asks_permission:
         lines.append(
             "  [Alexa asks, in its own words, whether you give Cramp Coach permission to update"
-            " your reminders: say I approve, or no]"
+            f" your reminders: say {device.approvals[0]}, or {device.refusals[0]}]"
         )
     if turn.reprompt:
         lines.append(f"  (if you say nothing) {transcript.to_transcript(turn.reprompt)}")
@@ -241,7 +217,7 @@ def describe(turn: Turn) -> str:
 def run_script(device: Device, utterances: list[str], out=sys.stdout) -> None:
     for utterance in utterances:
         print(f"You: {utterance}", file=out)
-        print(describe(device.say(utterance)), file=out)
+        print(describe(device.say(utterance), device), file=out)
 
 
 def print_intents(understanding: Understanding, utterances: list[str], out=sys.stdout) -> None:
@@ -252,10 +228,11 @@ def print_intents(understanding: Understanding, utterances: list[str], out=sys.s
 
 
 def run_interactive(device: Device) -> None:
+    *some, last = (f'"{example}"' for example in device.examples)
     print(
-        'Cramp Coach console. Type what you would say to Alexa, such as "my calf is cramping",\n'
-        '"open cramp coach", "next" or "it\'s gone". Press Enter on an empty line to stay\n'
-        "silent; Ctrl-D or /quit leaves."
+        f"Cramp Coach console ({device.locale}). Type what you would say to Alexa, such as\n"
+        f"{', '.join(some)} or {last}.\n"
+        "Press Enter on an empty line to stay silent; Ctrl-D or /quit leaves."
     )
     silent_turns = 0
     last_turn = None
@@ -270,7 +247,7 @@ def run_interactive(device: Device) -> None:
         if line:
             silent_turns = 0
             last_turn = device.say(line)
-            print(describe(last_turn))
+            print(describe(last_turn, device))
             continue
         silent_turns += 1
         if device.session and silent_turns == 1:

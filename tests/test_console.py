@@ -4,6 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from helpers import person
+
+from console.nlu import FALLBACK_INTENT, MODELS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,3 +69,21 @@ def test_intents_prints_how_each_utterance_is_understood_without_running_the_ski
 def test_exact_only_understands_only_the_samples():
     out = run_console("--intents", "--exact-only", "my calff is cramping")
     assert out == "my calff is cramping\tAMAZON.FallbackIntent\t\n"
+
+
+@pytest.mark.parametrize("locale", sorted(path.stem for path in MODELS_DIR.glob("*.json")))
+def test_the_greeting_suggests_what_the_locale_understands(locale):
+    """The examples the console's greeting offers open the skill or are understood in the
+    locale's own language, never English ones it would not understand."""
+    device = person(locale=locale)
+    kinds = []
+    for example in device.examples:
+        request = device.say(example).request["request"]
+        kinds.append(request["type"])
+        assert request.get("intent", {}).get("name") != FALLBACK_INTENT, example
+    assert "LaunchRequest" in kinds and "IntentRequest" in kinds
+
+
+def test_the_greeting_is_in_the_locales_language():
+    out = run_console("--locale", "de-DE", "--no-store", stdin="/quit\n")
+    assert '"ich habe einen wadenkrampf", "öffne krampf coach", "weiter"' in out
