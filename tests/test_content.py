@@ -3,10 +3,19 @@
 import ast
 import os
 import re
-import string
 from pathlib import Path
 
 import pytest
+from content_walk import (
+    PLACEHOLDERS,
+    WAKE_WORD,
+    all_relief_steps,
+    all_strings,
+    assert_never_says,
+    assert_red_flags_most_urgent_first,
+    assert_steps_are_short_and_holds_counted,
+    fields,
+)
 
 from skill import content as skill_content
 from skill.replies import CHECK_FIRST_POSES
@@ -23,7 +32,6 @@ CONTENT_LOOKUPS = {
 }
 # The fields skill/reminder_replies.py fills in: a reminder's times, and a time's words.
 REMINDER_FIELDS = {"": {"time", "old_time"}, "clock": {"hour", "minutes", "period", "tens", "ones"}}
-PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem|ipsum|placeholder)\b", re.IGNORECASE)
 
 
 def content_lookups() -> list[tuple[tuple[str, ...], str, str]]:
@@ -40,16 +48,6 @@ def content_lookups() -> list[tuple[tuple[str, ...], str, str]]:
             assert isinstance(key, ast.Constant), f"{where}: content keys must be literal"
             found.append((CONTENT_LOOKUPS[node.func.attr], key.value, where))
     return found
-
-
-def all_strings(value, path="") -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [item for k, v in value.items() for item in all_strings(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [item for i, v in enumerate(value) for item in all_strings(v, f"{path}[{i}]")]
-    return []
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +86,14 @@ def test_format_fields_are_the_ones_the_code_fills(raw):
         allowed = {"area"}
         if path.startswith(".reminders."):
             allowed = REMINDER_FIELDS["clock" if path.startswith(".reminders.clock.") else ""]
-        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
-        assert fields <= allowed, f"{path} has unknown fields {fields - allowed}"
+        unknown = fields(text) - allowed
+        assert not unknown, f"{path} has unknown fields {unknown}"
 
 
 def test_every_step_is_one_short_idea_and_every_hold_can_be_counted(content):
-    steps = [s for seq in content.sequences.values() for s in seq.steps] + list(content.persists)
-    for step in steps:
-        assert len(step.do.split()) <= 25, step.do
+    assert_steps_are_short_and_holds_counted(content)
+    for step in all_relief_steps(content):
         if step.hold:
-            assert step.cue and step.release, step.do
             assert step.hold % 10 == 0 and step.hold in content.count_words, step.do
 
 
@@ -222,8 +218,7 @@ def test_vitamins_and_minerals_come_from_food_or_a_doctor_checking_levels(raw):
 
 def test_advice_says_can_help_never_will_stop(raw):
     promises = re.compile(r"\bwill (stop|prevent|cure|fix|end|get rid of)\b|\bguarantee", re.I)
-    for path, text in all_strings(raw["advice"], "advice"):
-        assert not promises.search(text), f"{path}: {text!r}"
+    assert_never_says(raw["advice"], promises, path="advice")
     assert "can help" in raw["advice"]["prevention"]["pages"][0]["intro"]
 
 
@@ -246,14 +241,11 @@ def test_warmth_during_a_cramp_cold_only_afterwards(raw):
 
 
 def test_no_compression_bandage(raw):
-    for path, text in all_strings(raw):
-        assert not re.search(r"\b(bandage|compression|wrap it tight)", text, re.I), path
+    assert_never_says(raw, re.compile(r"\b(bandage|compression|wrap it tight)", re.I))
 
 
 def test_never_diagnoses_and_never_offers_to_call_for_help(raw):
-    for path, text in all_strings(raw):
-        assert not DIAGNOSIS.search(text), f"{path}: {text!r}"
-        assert not CALLS_FOR_HELP.search(text), f"{path}: {text!r}"
+    assert_never_says(raw, DIAGNOSIS, CALLS_FOR_HELP)
 
 
 def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
@@ -265,8 +257,7 @@ def test_red_flags_name_the_emergency_number_and_same_day_care(raw):
 
 def test_the_wake_word_is_never_spoken(raw):
     """A nearby Echo would wake to its own name said by this one."""
-    for path, text in all_strings(raw):
-        assert not re.search(r"\balexa\b", text, re.IGNORECASE), f"{path}: {text!r}"
+    assert_never_says(raw, WAKE_WORD)
 
 
 def test_the_skill_says_it_cannot_call(raw):
@@ -410,27 +401,18 @@ def test_escalation_ends_by_asking(content):
 
 
 def test_the_red_flags_are_most_urgent_first_with_the_new_signs(content):
-    heard = [(page.title, item) for page in content.red_flags.pages for item in page.items]
-    titles = [title for title, _ in heard]
-    emergency, same_day, soon = (t for t in dict.fromkeys(titles))
-    assert titles == sorted(titles, key=[emergency, same_day, soon].index)
-
-    def level_of(words: str) -> str:
-        return next(title for title, item in heard if words in item)
-
-    assert level_of("breathlessness or chest pain") == emergency
-    assert level_of("suddenly cold, pale or blue") == emergency
-    assert level_of("suddenly numb or weak") == emergency
-    assert level_of("cut or wound") == emergency
-    assert level_of("in the heat with confusion") == emergency
-    assert level_of("A pop") == same_day
-    assert level_of("after hard exercise") == same_day
-    assert level_of("come on gradually") == soon
-    assert level_of("keep coming back with no obvious cause") == soon
-    levels = {key: sign.level for key, sign in content.signs.items()}
-    assert levels["wound"] == levels["heat"] == levels["clot_moved"] == "emergency"
-    assert levels["blood_supply"] == "emergency"
-    assert levels["tear"] == levels["dark_urine"] == levels["clot"] == "same_day"
+    assert_red_flags_most_urgent_first(
+        content,
+        emergency=(
+            "breathlessness or chest pain",
+            "suddenly cold, pale or blue",
+            "suddenly numb or weak",
+            "cut or wound",
+            "in the heat with confusion",
+        ),
+        same_day=("A pop", "after hard exercise"),
+        soon=("come on gradually", "keep coming back with no obvious cause"),
+    )
     assert "keep coming back" in content.signs["unexplained"].why
     assert "suddenly" in content.signs["nerves"].why
 

@@ -10,6 +10,15 @@ import re
 import string
 
 import pytest
+from content_walk import (
+    WAKE_WORD,
+    all_relief_steps,
+    all_strings,
+    assert_advice_is_short_enough_to_follow_by_ear,
+    assert_never_says,
+    assert_red_flags_most_urgent_first,
+    word_count,
+)
 
 from skill import content as skill_content
 
@@ -66,16 +75,6 @@ PROMISES = re.compile(
 )
 NUTRIENTS = re.compile(r"\b(calcio|potasio|vitaminas?|minerales?|electrolitos?)\b", re.IGNORECASE)
 TAKING = re.compile(r"\b(toma|tomar|tomes|tómate|prueba|refuerza|aumenta|suplement\w*)\b", re.I)
-
-
-def all_strings(value, path="") -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [item for k, v in value.items() for item in all_strings(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [item for i, v in enumerate(value) for item in all_strings(v, f"{path}[{i}]")]
-    return []
 
 
 def shape(value, key=None):
@@ -191,19 +190,12 @@ def test_the_counts_are_spoken_in_spanish(content):
 
 
 def test_every_step_is_one_short_idea_and_every_page_three_short_points(content):
-    steps = [s for seq in content.sequences.values() for s in seq.steps] + list(content.persists)
-    for step in steps:
-        assert len(step.do.split()) <= 25, step.do
+    for step in all_relief_steps(content):
+        assert word_count(step.do) <= 25, step.do
     for advice_list in (content.prevention, content.causes, content.red_flags):
         for page in advice_list.pages:
             assert 1 <= len(page.items) <= 3, page.intro
-            assert all(len(item.split()) <= 25 for item in page.items), page.intro
-    for tip in content.tips:
-        assert len(tip.split()) <= 20, tip
-    for stretch in content.routine.stretches:
-        assert len(re.findall(r"[.?!]", stretch.do)) == 1 and stretch.do.endswith("."), stretch.do
-    for sign in content.signs.values():
-        assert len(f"{content.urgency[sign.level]} {sign.why}".split()) <= 30, sign.why
+    assert_advice_is_short_enough_to_follow_by_ear(content)
 
 
 # --- safety: ../shared/medical-notes.md, in Spanish --------------------------------------------
@@ -255,8 +247,7 @@ def test_warmth_during_a_cramp_cold_only_afterwards(raw):
 
 
 def test_never_a_medicine_a_supplement_or_quinine(raw):
-    for path, text in all_strings(raw):
-        assert not MEDICINES.search(text), f"{path}: {text!r}"
+    assert_never_says(raw, MEDICINES)
 
 
 def test_vitamins_and_minerals_come_from_food_or_a_doctor_checking_levels(raw):
@@ -270,9 +261,7 @@ def test_vitamins_and_minerals_come_from_food_or_a_doctor_checking_levels(raw):
 
 
 def test_never_diagnoses_and_never_offers_to_call_for_help(raw):
-    for path, text in all_strings(raw):
-        assert not DIAGNOSIS.search(text), f"{path}: {text!r}"
-        assert not CALLS_FOR_HELP.search(text), f"{path}: {text!r}"
+    assert_never_says(raw, DIAGNOSIS, CALLS_FOR_HELP)
 
 
 def test_the_skill_says_it_cannot_call_and_names_the_countrys_number(raw, locale):
@@ -290,8 +279,7 @@ def test_the_red_flags_go_from_the_emergency_number_to_today_to_soon(raw, locale
 
 
 def test_advice_says_can_help_never_will_stop(raw):
-    for path, text in all_strings(raw["advice"], "advice"):
-        assert not PROMISES.search(text), f"{path}: {text!r}"
+    assert_never_says(raw["advice"], PROMISES, path="advice")
     assert "pueden ayudar" in raw["advice"]["prevention"]["pages"][0]["intro"]
 
 
@@ -302,14 +290,12 @@ def test_causes_are_possibilities_that_end_with_a_doctor(raw):
 
 
 def test_no_compression_bandage(raw):
-    for path, text in all_strings(raw):
-        assert not re.search(r"\b(vend\w*|compresi[oó]n|aprieta fuerte)", text, re.I), path
+    assert_never_says(raw, re.compile(r"\b(vend\w*|compresi[oó]n|aprieta fuerte)", re.I))
 
 
 def test_the_wake_word_is_never_spoken(raw):
     """A nearby Echo would wake to its own name said by this one."""
-    for path, text in all_strings(raw):
-        assert not re.search(r"\balexa\b", text, re.IGNORECASE), f"{path}: {text!r}"
+    assert_never_says(raw, WAKE_WORD)
 
 
 def test_the_disclaimer_is_on_every_card_and_in_speech(raw, locale):
@@ -368,8 +354,7 @@ def test_every_sequence_starts_with_stop_inside_the_first_step(content):
 
 def test_every_step_that_stands_or_walks_holds_on_or_sits_first(content):
     moving = re.compile(r"\b(de pie|camina\w*|levántate)\b", re.I)
-    steps = [step for sequence in content.sequences.values() for step in sequence.steps]
-    for step in [*steps, *content.persists]:
+    for step in all_relief_steps(content):
         if step.pose in STANDING_POSES or moving.search(step.do):
             assert HOLDS_ON.search(step.do), step.do
         if step.pose in STANDING_POSES - {"walk"}:
@@ -377,8 +362,7 @@ def test_every_step_that_stands_or_walks_holds_on_or_sits_first(content):
 
 
 def test_every_stretch_is_held_until_the_muscle_lets_go(content):
-    steps = [step for sequence in content.sequences.values() for step in sequence.steps]
-    for step in [*steps, *content.persists]:
+    for step in all_relief_steps(content):
         if step.pose in STRETCH_POSES or "estira" in step.do.lower():
             assert "Si sigue tenso, aguanta" in step.release, step.do
             assert "Cuando se suelte" in step.release, step.do
@@ -410,27 +394,18 @@ def test_escalation_ends_by_asking(content):
 
 
 def test_the_red_flags_are_most_urgent_first_with_the_new_signs(content):
-    heard = [(page.title, item) for page in content.red_flags.pages for item in page.items]
-    titles = [title for title, _ in heard]
-    emergency, same_day, soon = (t for t in dict.fromkeys(titles))
-    assert titles == sorted(titles, key=[emergency, same_day, soon].index)
-
-    def level_of(words: str) -> str:
-        return next(title for title, item in heard if words in item)
-
-    assert level_of("falta de aire o dolor en el pecho") == emergency
-    assert level_of("fría, pálida o azulada") == emergency
-    assert level_of("de repente entumecida o débil") == emergency
-    assert level_of("un corte o una herida") == emergency
-    assert level_of("mucho calor, con confusión") == emergency
-    assert level_of("Un chasquido") == same_day
-    assert level_of("ejercicio intenso") == same_day
-    assert level_of("poco a poco") == soon
-    assert level_of("vuelven una y otra vez sin una causa clara") == soon
-    levels = {key: sign.level for key, sign in content.signs.items()}
-    assert levels["wound"] == levels["heat"] == levels["clot_moved"] == "emergency"
-    assert levels["blood_supply"] == "emergency"
-    assert levels["tear"] == levels["dark_urine"] == levels["clot"] == "same_day"
+    assert_red_flags_most_urgent_first(
+        content,
+        emergency=(
+            "falta de aire o dolor en el pecho",
+            "fría, pálida o azulada",
+            "de repente entumecida o débil",
+            "un corte o una herida",
+            "mucho calor, con confusión",
+        ),
+        same_day=("Un chasquido", "ejercicio intenso"),
+        soon=("poco a poco", "vuelven una y otra vez sin una causa clara"),
+    )
     assert "vuelven una y otra vez" in content.signs["unexplained"].why
     assert "de repente" in content.signs["nerves"].why
 
