@@ -57,6 +57,12 @@ EMERGENCY_NUMBERS = {
 }
 
 
+def language_model_of(locale: str) -> dict:
+    """The languageModel of a locale's interaction model."""
+    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
+    return model["interactionModel"]["languageModel"]
+
+
 def said(reply) -> str:
     """What a reply says, as plain text: a console Turn, or a response envelope (a dict)."""
     ssml = reply["response"]["outputSpeech"]["ssml"] if isinstance(reply, dict) else reply.speech

@@ -5,17 +5,14 @@ What the skill should say is written here in German, not read from the content, 
 drifts into English, loses its number or its first instruction fails.
 """
 
-import json
-
 import pytest
 import test_screens
 from alexa_rules import check_response
-from helpers import person, said
+from helpers import language_model_of, person, said
 from test_content_de import ENGLISH
-from test_every_response import every_request, state_key
+from test_every_response import explore
 
 from console import envelopes
-from console.nlu import MODELS_DIR
 from skill import content as skill_content
 from skill.app import create_skill, handle_event
 
@@ -218,31 +215,14 @@ def test_help_fallback_routine_tip_and_forget_me_speak_german(german):
 def test_every_response_in_every_state_is_german_and_keeps_alexas_rules():
     """Every intent of the de-DE model (each slot value, and none) in every state it reaches,
     as in test_every_response for en-US: each answer keeps Alexa's limits and has no English."""
-    model = json.loads((MODELS_DIR / f"{LOCALE}.json").read_text(encoding="utf-8"))
-    requests = every_request(model["interactionModel"]["languageModel"])
-    skill = create_skill()
-    frontier, seen, checked = [{}], {state_key({})}, 0
-    while frontier:
-        next_frontier = []
-        for attributes in frontier:
-            session = envelopes.Session(attributes=attributes, new=not attributes, locale=LOCALE)
-            kinds = [envelopes.launch_request(session), envelopes.session_ended_request(session)]
-            kinds += [envelopes.intent_request(session, match) for match in requests]
-            for request in kinds:
-                response = handle_event(skill, request)
-                check_response(response, request["request"]["type"])
-                checked += 1
-                output = response["response"]
-                if "outputSpeech" in output:
-                    text = said(response)
-                    assert not ENGLISH.search(text), f"English in {text!r}"
-                if output.get("shouldEndSession") is False:
-                    after = response["sessionAttributes"]
-                    if state_key(after) not in seen:
-                        seen.add(state_key(after))
-                        next_frontier.append(after)
-        frontier = next_frontier
-    assert len(seen) > 20 and checked > 1000
+
+    def no_english(request, response):
+        if "outputSpeech" in response["response"]:
+            text = said(response)
+            assert not ENGLISH.search(text), f"English in {text!r}"
+
+    checked, states = explore(create_skill(), language_model_of(LOCALE), no_english, LOCALE)
+    assert len(states) > 20 and checked > 1000
 
 
 @pytest.mark.parametrize("profile", sorted(test_screens.PROFILES))

@@ -5,19 +5,18 @@ A cramp, a question and an emergency, each in Spanish with that country's emerge
 every answer within Alexa's limits.
 """
 
-import json
 import re
 import uuid
 
 import pytest
 import test_screens
 from alexa_rules import check_response
-from helpers import EMERGENCY_NUMBERS, person, request_file, said
+from helpers import EMERGENCY_NUMBERS, language_model_of, person, request_file, said
 from reminders_api import Served
 from test_every_response import explore
 
 from console import transcript
-from console.nlu import MODELS_DIR, Match, SlotMatch
+from console.nlu import Match, SlotMatch
 from console.repl import Device
 from skill import content as skill_content
 from skill.app import create_skill, handle_event
@@ -354,9 +353,7 @@ def test_a_time_of_day_is_said_in_spanish(hour, minute, said):
 @pytest.mark.parametrize("locale", ["es-ES", "es-MX"])
 def test_every_response_in_every_state_in_spanish(locale):
     """es-ES and es-MX have phrases of their own; es-US differs from es-MX only in its facts."""
-    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
-    language_model = model["interactionModel"]["languageModel"]
-    checked, states = explore(create_skill(), language_model, locale=locale)
+    checked, states = explore(create_skill(), language_model_of(locale), locale=locale)
     assert checked > 1000 and len(states) > 20
 
 

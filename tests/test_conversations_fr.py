@@ -5,19 +5,16 @@ What the skill should say is written here in French, not read from the content, 
 drifts into English, or names another country's number, or loses its first instruction, fails.
 """
 
-import json
-
 import pytest
 import test_screens
 from alexa_rules import check_response
-from helpers import person, said
+from helpers import language_model_of, person, said
 from test_content_fr import ENGLISH
-from test_every_response import MAX_TURNS, every_request, state_key
+from test_every_response import explore
 
-from console import envelopes
-from console.nlu import MODELS_DIR, Match, SlotMatch
+from console.nlu import Match, SlotMatch
 from skill import content as skill_content
-from skill.app import create_skill, handle_event
+from skill.app import create_skill
 from skill.reminder_replies import spoken_time
 from skill.reminders import ClockTime
 
@@ -378,36 +375,17 @@ def test_without_a_time_a_reminder_asks_for_one_in_french(french):
 def test_every_response_in_every_state_is_french_and_keeps_alexas_rules(locale):
     """Every intent of the locale's model (each slot value, and none) in every state it reaches,
     as test_every_response does for en-US: each answer keeps Alexa's limits and has no English."""
-    model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
-    requests = every_request(model["interactionModel"]["languageModel"])
     other_numbers = {number for where, number in NUMBER.items() if where != locale}
-    skill = create_skill()
-    frontier, seen, checked = [{}], {state_key({})}, 0
-    for _ in range(MAX_TURNS):
-        next_frontier = []
-        for attributes in frontier:
-            session = envelopes.Session(attributes=attributes, new=not attributes, locale=locale)
-            kinds = [envelopes.launch_request(session), envelopes.session_ended_request(session)]
-            kinds += [envelopes.intent_request(session, match) for match in requests]
-            for request in kinds:
-                response = handle_event(skill, request)
-                check_response(response, request["request"]["type"])
-                checked += 1
-                output = response["response"]
-                if "outputSpeech" in output:
-                    text = said(response)
-                    assert not ENGLISH.search(text), f"English in {text!r}"
-                    assert not any(number in text for number in other_numbers), text
-                if output.get("shouldEndSession") is False:
-                    after = response["sessionAttributes"]
-                    if state_key(after) not in seen:
-                        seen.add(state_key(after))
-                        next_frontier.append(after)
-        frontier = next_frontier
-        if not frontier:
-            break
-    assert not frontier, f"states still appearing after {MAX_TURNS} turns"
-    assert len(seen) > 20 and checked > 1000
+
+    def french_and_its_own_number(request, response):
+        if "outputSpeech" in response["response"]:
+            text = said(response)
+            assert not ENGLISH.search(text), f"English in {text!r}"
+            assert not any(number in text for number in other_numbers), text
+
+    language_model = language_model_of(locale)
+    checked, states = explore(create_skill(), language_model, french_and_its_own_number, locale)
+    assert len(states) > 20 and checked > 1000
 
 
 # --- screens -------------------------------------------------------------------------------------
