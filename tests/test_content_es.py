@@ -7,7 +7,6 @@ caliente", or an English sentence left behind fails.
 """
 
 import re
-import string
 
 import pytest
 from content_walk import (
@@ -17,6 +16,7 @@ from content_walk import (
     assert_advice_is_short_enough_to_follow_by_ear,
     assert_never_says,
     assert_red_flags_most_urgent_first,
+    fields,
     word_count,
 )
 
@@ -89,7 +89,7 @@ def shape(value, key=None):
     if isinstance(value, list):
         return [shape(item) for item in value]
     if isinstance(value, str) and not is_id(key, value):
-        return sorted(name for _, name, _, _ in string.Formatter().parse(value) if name)
+        return sorted(fields(value))
     return value
 
 
