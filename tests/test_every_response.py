@@ -11,6 +11,7 @@ import json
 import pytest
 from alexa_rules import check_response
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from helpers import EMERGENCY_NUMBERS, language_model_of
 
 from console import envelopes
 from console.nlu import Match, SlotMatch
@@ -136,3 +137,27 @@ def test_every_response_with_a_store_and_no_relief_step_touches_it(language_mode
     assert checked > 1000
     assert touched == []
     assert {state.get("stage", START) for state in states} >= {RELIEF, ROUTINE}
+
+
+#: Locales whose own conversation tests walk every state, with their language's checks.
+WALKED_WITH_THEIR_LANGUAGE = {"en-US", "es-ES", "es-MX", "de-DE", "fr-FR", "fr-CA"}
+
+
+@pytest.mark.parametrize(
+    "locale", sorted(set(EMERGENCY_NUMBERS) - WALKED_WITH_THEIR_LANGUAGE), ids=str
+)
+def test_every_response_in_every_state_in_the_other_locales(locale):
+    """The regional English locales and es-US differ from a walked locale only in their facts
+    and samples: every answer keeps Alexa's rules with them too, and names no other country's
+    emergency number."""
+    others = {number for numbers in EMERGENCY_NUMBERS.values() for number in numbers}
+    others -= set(EMERGENCY_NUMBERS[locale])
+    named = []
+
+    def own_number_only(request, response):
+        speech = response["response"].get("outputSpeech", {}).get("ssml", "")
+        named.extend(number for number in others if f" {number}" in speech)
+
+    checked, states = explore(create_skill(), language_model_of(locale), own_number_only, locale)
+    assert checked > 1000 and len(states) > 20
+    assert named == []
