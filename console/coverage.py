@@ -30,10 +30,13 @@ from console.generalise import THRESHOLD
 from console.nlu import (
     FALLBACK_INTENT,
     MODELS_DIR,
+    TIME_SLOT_TYPE,
     UNKNOWN_VALUE,
     Match,
     Understanding,
+    model_locales,
     normalize,
+    time_words,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,9 +130,9 @@ def measure(understand, phrasings: list[Phrasing]) -> Report:
     return report
 
 
-def held_out_samples(language_model: dict, folds: int, seed: int = 0):
+def held_out_samples(language_model: dict, folds: int, a_time: str, seed: int = 0):
     """For each fold: the model without a share of its samples, and those samples as said,
-    each with its intent."""
+    each with its intent (a time of day said as ``a_time``)."""
     places = [
         (i, j)
         for i, intent in enumerate(language_model["intents"])
@@ -144,7 +147,7 @@ def held_out_samples(language_model: dict, folds: int, seed: int = 0):
             if "samples" not in intent:
                 continue
             said += [
-                (as_said(sample, intent, model, j), intent["name"])
+                (as_said(sample, intent, model, j, a_time), intent["name"])
                 for j, sample in enumerate(intent["samples"])
                 if (i, j) in held
             ]
@@ -152,12 +155,15 @@ def held_out_samples(language_model: dict, folds: int, seed: int = 0):
         yield model, said
 
 
-def as_said(sample: str, intent: dict, language_model: dict, choice: int) -> str:
-    """A sample with each ``{slot}`` filled by one of its type's values (which one by choice)."""
+def as_said(sample: str, intent: dict, language_model: dict, choice: int, a_time: str) -> str:
+    """A sample with each ``{slot}`` filled by one of its type's values (which one by choice),
+    and a time slot (AMAZON.TIME) by ``a_time``."""
     types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
     values = {t["name"]: t["values"] for t in language_model.get("types", [])}
 
     def value(slot: re.Match) -> str:
+        if types[slot.group(1)] == TIME_SLOT_TYPE:
+            return a_time
         listed = values[types[slot.group(1)]]
         return listed[choice % len(listed)]["name"]["value"]
 
@@ -169,7 +175,10 @@ def cross_validate(locale: str, folds: int, thresholds: list[float]) -> str:
     model = json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))
     noise = off_topic(locale)
     scores = {threshold: Counter() for threshold in thresholds}
-    for language_model, said in held_out_samples(model["interactionModel"]["languageModel"], folds):
+    numbers = time_words(locale.partition("-")[0]).numbers
+    nine = next(word for word, value in numbers.items() if value == 9)
+    whole = model["interactionModel"]["languageModel"]
+    for language_model, said in held_out_samples(whole, folds, nine):
         for threshold in thresholds:
             understand = Understanding(
                 locale, language_model=language_model, threshold=threshold
@@ -189,7 +198,7 @@ def cross_validate(locale: str, folds: int, thresholds: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console.coverage", description=__doc__)
-    parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--locale", default="en-US", choices=model_locales())
     parser.add_argument("--corpus", type=Path, help="default: tests/data/phrasings.<locale>.tsv")
     parser.add_argument("--exact-only", action="store_true", help="the model's samples alone")
     parser.add_argument("--misses", action="store_true", help="list what was not understood")

@@ -208,6 +208,11 @@ class Understanding:
         return table
 
 
+def model_locales() -> list[str]:
+    """The locales that have an interaction model of their own."""
+    return sorted(path.stem for path in MODELS_DIR.glob("*.json"))
+
+
 @functools.cache
 def shared_understanding(locale: str, exact_only: bool = False) -> Understanding:
     """One Understanding per locale for the process: it never changes once built, and building

@@ -24,7 +24,7 @@ from datetime import datetime
 
 from console import envelopes, transcript
 from console.generalise import language_words
-from console.nlu import Match, Understanding, normalize, shared_understanding
+from console.nlu import Match, Understanding, model_locales, normalize, shared_understanding
 from skill import persistence
 from skill.app import create_skill, handle_event
 
@@ -98,14 +98,11 @@ class Device:
         self.skill_id = skill_id or envelopes.DEFAULT_SKILL_ID
         self.session: envelopes.Session | None = None
         self._user_id = user_id
-        words = language_words(locale.partition("-")[0]) or language_words("en")
-        opens, asks, joins = (words["invocation"][way] for way in ("open", "ask", "joins"))
+        words = language_words(locale.partition("-")[0])
+        opens, asks, joins = (_any_of(words["invocation"][way]) for way in ("open", "ask", "joins"))
         invocation = re.escape(self.understanding.invocation_name)
-        self._launch = re.compile(rf"(?:alexa )?(?:{'|'.join(opens)}) {invocation}")
-        joined = f"(?:(?:{'|'.join(joins)}) )?"
-        self._one_shot = re.compile(
-            rf"(?:alexa )?(?:{'|'.join(asks)}) {invocation} {joined}(?P<rest>.+)"
-        )
+        self._launch = re.compile(rf"(?:alexa )?{opens} {invocation}")
+        self._one_shot = re.compile(rf"(?:alexa )?{asks} {invocation} (?:{joins} )?(?P<rest>.+)")
         #: How the person answers Alexa's own permission question, which Alexa asks in the
         #: locale's language; the first of each is what the console suggests.
         self.approvals: list[str] = words["permission"]["approve"]
@@ -194,6 +191,11 @@ class Device:
         return turn
 
 
+def _any_of(phrases: list[str]) -> str:
+    """A regular expression for any one of the phrases, as the console reads what is typed."""
+    return f"(?:{'|'.join(re.escape(normalize(phrase)) for phrase in phrases)})"
+
+
 def describe(turn: Turn, device: Device) -> str:
     """The turn as the console prints it: speech, reprompt, card, and whether the session ended."""
     lines = []
@@ -261,7 +263,7 @@ def run_interactive(device: Device) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console", description=__doc__.split("\n")[0])
     parser.add_argument("utterances", nargs="*", help="say these in order and exit")
-    parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--locale", default="en-US", choices=model_locales())
     parser.add_argument(
         "--intents",
         action="store_true",

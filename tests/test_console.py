@@ -84,6 +84,28 @@ def test_the_greeting_suggests_what_the_locale_understands(locale):
     assert "LaunchRequest" in kinds and "IntentRequest" in kinds
 
 
-def test_the_greeting_is_in_the_locales_language():
-    out = run_console("--locale", "de-DE", "--no-store", stdin="/quit\n")
-    assert '"ich habe einen wadenkrampf", "öffne krampf coach", "weiter"' in out
+@pytest.mark.parametrize(
+    ("locale", "first_example"),
+    [
+        ("en-GB", "my calf is cramping"),
+        ("es-MX", "tengo un calambre en la pantorrilla"),
+        ("de-DE", "ich habe einen wadenkrampf"),
+        ("fr-CA", "j'ai une crampe au mollet"),
+    ],
+)
+def test_the_greeting_is_in_the_locales_language(locale, first_example):
+    out = run_console("--locale", locale, "--no-store", stdin="/quit\n")
+    assert f"Cramp Coach console ({locale})" in out
+    assert f'such as\n"{first_example}", ' in out
+
+
+def test_a_locale_without_a_model_is_refused_with_the_ones_there_are():
+    result = subprocess.run(
+        [sys.executable, "-m", "console", "--locale", "de-AT", "my calf"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'de-AT'" in result.stderr and "'de-DE'" in result.stderr

@@ -339,6 +339,8 @@ def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(
         (22, 45, "las diez y cuarenta y cinco de la noche"),
         (12, 0, "las doce del mediodía"),
         (0, 0, "las doce de la noche"),
+        (0, 30, "las doce y treinta de la noche"),
+        (1, 5, "la una y cinco de la mañana"),
     ],
 )
 def test_a_time_of_day_is_said_in_spanish(hour, minute, said):

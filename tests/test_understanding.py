@@ -7,6 +7,7 @@ as the model grows; a failure prints the per-intent report.
 """
 
 import json
+import re
 
 import pytest
 
@@ -14,6 +15,7 @@ from console import transcript
 from console.coverage import (
     corpus_locales,
     corpus_path,
+    cross_validate,
     measure,
     off_topic,
     read_corpus,
@@ -174,3 +176,13 @@ def test_the_generalised_answer_is_a_real_envelope_with_every_declared_slot(devi
         "value"
     ] == {"name": "calf", "id": "CALF"}
     assert content.sequences["calf"].steps[0].do in transcript.to_text(turn.speech)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-MX", "de-DE", "fr-FR"])
+def test_the_threshold_can_be_cross_validated_in_every_language(locale):
+    """python -m console.coverage --folds: held-out samples, a time slot's among them, are said
+    in the locale's language and understood by a console built from the rest."""
+    (line,) = cross_validate(locale, 2, [0.4]).splitlines()
+    understood, rejected = (float(share) for share in re.findall(r"(\d+\.\d)%", line))
+    assert line.startswith("threshold 0.40: held-out samples understood")
+    assert understood > 50 and rejected > 50
