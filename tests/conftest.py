@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from helpers import Clock
 from hypothesis import settings
+from reminders_api import Served
 
 from console.nlu import shared_understanding
 from console.repl import Device
@@ -20,6 +21,22 @@ MODEL_PATH = ROOT / "interaction_model" / "interactionModels" / "custom" / "en-U
 settings.register_profile("dev", print_blob=True)
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def reminders_server(tmp_path_factory):
+    """An HTTPS imitation of Alexa's Reminders API (tests/reminders_api.py), one for the run."""
+    server = Served(tmp_path_factory.mktemp("reminders-api"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(reminders_server, monkeypatch):
+    """The imitation, fresh for each test, trusted by ``requests`` for this test only."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(reminders_server.authority))
+    reminders_server.api.reset()
+    return reminders_server.api
 
 
 @pytest.fixture(scope="session")

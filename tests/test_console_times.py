@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from alexa_rules import check_response
-from reminders_api import Served
 
 from console import transcript
 from console.generalise import LANGUAGE_FILE
@@ -245,21 +244,6 @@ ANSWERS = {
     "fr-FR": ("mets un rappel d'étirements", "le soir", "à vingt heures", 20, 0),
     "fr-CA": ("rappelle-moi de m'étirer", "en soirée", "huit heures et quart du soir", 20, 15),
 }
-
-
-@pytest.fixture(scope="module")
-def reminders_api(tmp_path_factory):
-    """An HTTPS imitation of Alexa's Reminders API (tests/reminders_api.py)."""
-    server = Served(tmp_path_factory.mktemp("reminders-api-times"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(reminders_api, monkeypatch):
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(reminders_api.authority))
-    reminders_api.api.reset()
-    return reminders_api.api
 
 
 def device_for(api, locale: str) -> tuple[Device, str]:

@@ -12,7 +12,6 @@ import pytest
 import test_screens
 from alexa_rules import check_response
 from helpers import EMERGENCY_NUMBERS, language_model_of, person, request_file, said
-from reminders_api import Served
 from test_every_response import explore
 
 from console import transcript
@@ -291,20 +290,7 @@ def test_a_cramp_elsewhere_hears_the_safety_line_with_the_countrys_number(locale
 # --- a daily stretch reminder -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def reminders_api(tmp_path_factory):
-    """An HTTPS imitation of Alexa's Reminders API (tests/reminders_api.py)."""
-    server = Served(tmp_path_factory.mktemp("reminders-api-es"))
-    yield server
-    server.stop()
-
-
-def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(
-    reminders_api, monkeypatch, locale, content
-):
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(reminders_api.authority))
-    api = reminders_api.api
-    api.reset()
+def test_a_daily_reminder_is_confirmed_set_and_cancelled_in_spanish(api, locale, content):
     token = f"token-{uuid.uuid4()}"
     api.person(token)
     device = Device(locale=locale, api_endpoint=api.url, api_access_token=token)

@@ -14,7 +14,6 @@ import uuid
 
 import pytest
 from alexa_rules import check_response
-from reminders_api import Served
 
 from console import envelopes, transcript
 from console.repl import Device
@@ -26,21 +25,6 @@ from skill.reminder_replies import spoken_time
 from skill.reminders import ClockTime
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    server = Served(tmp_path_factory.mktemp("reminders-api"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(served, monkeypatch):
-    """The imitation, fresh for each test, trusted by ``requests`` for this test only."""
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(served.authority))
-    served.api.reset()
-    return served.api
 
 
 @pytest.fixture
